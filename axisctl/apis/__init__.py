@@ -1,0 +1,1 @@
+"""One module per device API: typed models plus sans-I/O call flows."""

@@ -1,0 +1,1 @@
+"""Pure codecs: bytes or text to models and back, no I/O."""

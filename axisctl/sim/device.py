@@ -1,0 +1,88 @@
+"""State of one simulated device: identity, parameters, accounts, faults and a request log."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from axisctl.sim.accounts import Account, AccountStore, DigestServer, Level
+from axisctl.sim.catalog import ModelSpec, model
+from axisctl.sim.faults import FaultPlan
+from axisctl.sim.paramstore import ParamStore, initial_params
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    method: str
+    path: str
+    status: int
+    user: str | None
+
+
+class SimulatedDevice:
+    """One device. Its HTTP face is built by :func:`axisctl.sim.http.build_app`.
+
+    ``user``/``password`` create the first administrator; without them the device is fresh
+    from the factory (``needsetup``) and waits for an initial admin through pwdgrp.cgi.
+    """
+
+    def __init__(
+        self,
+        spec: ModelSpec | str,
+        *,
+        serial: str,
+        user: str | None = "root",
+        password: str | None = "pass",
+        digest_algorithms: tuple[str, ...] = ("MD5",),
+    ) -> None:
+        self.spec = model(spec) if isinstance(spec, str) else spec
+        self.serial = serial
+        self.accounts = AccountStore()
+        if user is not None and password is not None:
+            self.accounts.accounts[user] = Account(user, password, Level.ADMIN, ptz=True)
+        self.params = ParamStore(initial_params(self.spec, serial))
+        self.digest = DigestServer(realm=f"AXIS_{serial}", algorithms=digest_algorithms)
+        self.faults = FaultPlan()
+        self.boot_id = str(uuid.uuid4())
+        self._booted = time.monotonic()
+        self._log: list[RequestRecord] = []
+        self._log_lock = threading.Lock()
+        self.url = ""
+
+    def __repr__(self) -> str:
+        return f"<SimulatedDevice {self.spec.prod_nbr} {self.serial} {self.url or '(not served)'}>"
+
+    @property
+    def uptime_s(self) -> int:
+        return int(time.monotonic() - self._booted)
+
+    def add_account(self, name: str, password: str, level: Level, ptz: bool = False) -> None:
+        self.accounts.accounts[name] = Account(name, password, level, ptz=ptz)
+
+    def record(self, entry: RequestRecord) -> None:
+        with self._log_lock:
+            self._log.append(entry)
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every HTTP request served so far, 401 challenges included."""
+        with self._log_lock:
+            return list(self._log)
+
+    def request_count(self, path: str | None = None) -> int:
+        return sum(1 for r in self.requests if path is None or r.path == path)
+
+    def status_counts(self) -> Counter[int]:
+        return Counter(r.status for r in self.requests)
+
+    def reset_stats(self) -> None:
+        with self._log_lock:
+            self._log.clear()
+
+
+def serial_for(spec: ModelSpec, index: int) -> str:
+    """A stable, distinct serial per device: the model's OUI-like prefix and an index."""
+    return f"{spec.serial_prefix}{0x010000 + index:06X}"
