@@ -40,6 +40,13 @@ log = logging.getLogger("axisctl.transport")
 
 RETRY_STATUSES = frozenset({502, 503, 504})
 
+#: A call every account may make. AXIS OS answers a role that is too low with a fresh 401
+#: challenge, indistinguishable from a wrong password; one such call tells the two apart.
+ROLE_PROBE = HttpRequest(
+    "GET", "/axis-cgi/param.cgi", api="param.cgi",
+    params={"action": "list", "group": "Brand.ProdNbr"}, idempotent=True,
+)
+
 
 @dataclass(frozen=True)
 class ClientOptions:
@@ -99,6 +106,8 @@ class _Core:
                 self.auth = DigestAuth(credentials)
             else:
                 raise ConfigurationError(f"unknown auth scheme {options.auth!r}")
+        #: Set once the device has accepted these credentials.
+        self.credentials_accepted = False
         self.timeout = httpx.Timeout(options.read_timeout, connect=options.connect_timeout)
         self.limits = httpx.Limits(max_connections=options.max_connections)
 
@@ -123,25 +132,52 @@ class _Core:
     def auth_for(self, req: HttpRequest) -> httpx.Auth | None:
         return self.auth if req.authenticate else None
 
+    def wants_role_probe(self, req: HttpRequest, response: httpx.Response) -> bool:
+        """A 401 to credentials never accepted yet: wrong password, or a role too low?"""
+        return (
+            response.status_code == 401
+            and "authorization" in response.request.headers
+            and not self.credentials_accepted
+            and req is not ROLE_PROBE
+            and not (isinstance(self.auth, DigestAuth) and self.auth.offered_only_basic)
+        )
+
+    def role_probe_result(self, req: HttpRequest, probe_ok: bool) -> AxisError:
+        if probe_ok:
+            self.credentials_accepted = True
+            return self._forbidden(req)
+        return self._auth_failed(req)
+
+    def _forbidden(self, req: HttpRequest) -> ForbiddenError:
+        user = self.credentials.username if self.credentials else "anonymous"
+        return ForbiddenError(f"the role of user {user!r} is too low for this call", api=req.api)
+
+    def _auth_failed(self, req: HttpRequest) -> AuthenticationError:
+        if self.credentials is None:
+            return AuthenticationError("the device requires credentials", api=req.api)
+        if isinstance(self.auth, DigestAuth) and self.auth.offered_only_basic:
+            return AuthenticationError(
+                "the device offers only Basic authentication; use auth='basic' over HTTPS",
+                api=req.api,
+            )
+        return AuthenticationError(
+            f"authentication failed for user {self.credentials.username!r}", api=req.api
+        )
+
     def check(self, req: HttpRequest, response: httpx.Response) -> HttpResponse:
         status = response.status_code
         log.debug("%s %s %s -> %d", self.name, req.method, req.path, status)
+        sent_credentials = "authorization" in response.request.headers
         if 200 <= status < 300 or status in req.accept_status:
+            if sent_credentials and status != 401:
+                self.credentials_accepted = True
             return HttpResponse(status, dict(response.headers), response.content)
         if status == 401:
-            user = self.credentials.username if self.credentials else None
-            if user is None:
-                raise AuthenticationError("the device requires credentials", api=req.api)
-            if isinstance(self.auth, DigestAuth) and self.auth.offered_only_basic:
-                raise AuthenticationError(
-                    "the device offers only Basic authentication; use auth='basic' over HTTPS",
-                    api=req.api,
-                )
-            raise AuthenticationError(f"authentication failed for user {user!r}", api=req.api)
+            if sent_credentials and self.credentials_accepted:
+                raise self._forbidden(req)
+            raise self._auth_failed(req)
         if status == 403:
-            raise ForbiddenError(
-                "the account's role is too low for this call (HTTP 403)", api=req.api
-            )
+            raise self._forbidden(req)
         if status == 404:
             raise UnsupportedAPIError(f"{req.path} not found: the device lacks this API", api=req.api)
         raise HTTPStatusError(
@@ -237,6 +273,11 @@ class SyncTransport:
                 response = self._client.send(
                     self._core.build(self._client, req), auth=self._core.auth_for(req)
                 )
+                if self._core.wants_role_probe(req, response):
+                    probe = self._client.send(
+                        self._core.build(self._client, ROLE_PROBE), auth=self._core.auth
+                    )
+                    raise self._core.role_probe_result(req, probe.is_success)
                 return self._core.check(req, response)
             except Exception as exc:  # noqa: BLE001 - mapped or re-raised
                 error = self._core.map_exception(req, exc)
@@ -284,6 +325,11 @@ class AsyncTransport:
                 response = await self._client.send(
                     self._core.build(self._client, req), auth=self._core.auth_for(req)
                 )
+                if self._core.wants_role_probe(req, response):
+                    probe = await self._client.send(
+                        self._core.build(self._client, ROLE_PROBE), auth=self._core.auth
+                    )
+                    raise self._core.role_probe_result(req, probe.is_success)
                 return self._core.check(req, response)
             except Exception as exc:  # noqa: BLE001 - mapped or re-raised
                 error = self._core.map_exception(req, exc)

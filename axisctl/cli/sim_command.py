@@ -1,0 +1,80 @@
+"""``axisctl sim``: serve simulated devices in the foreground."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from axisctl.cli.app import cli
+from axisctl.sim.catalog import MODELS
+from axisctl.sim.server import Simulator
+
+
+@cli.command()
+@click.option("--model", "model_key", type=click.Choice(sorted(MODELS)), default="d4200-ve",
+              show_default=True, help="Which product to simulate.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8081, show_default=True,
+              help="Port of the first device; 0 picks free ports.")
+@click.option("--count", type=click.IntRange(1, 1000), default=1, show_default=True,
+              help="Serve this many devices on consecutive ports, each with its own serial number.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--user", "sim_user", default="root", show_default=True,
+              help="Name of the first administrator account.")
+@click.option("--password", "sim_password", default="pass", show_default=True,
+              help="Its password.")
+@click.option("--no-account", is_flag=True,
+              help="Start like a factory-new device: no account until one is created via pwdgrp.cgi.")
+@click.option("--https", is_flag=True,
+              help="Serve HTTPS with a generated self-signed certificate (fingerprint printed on stderr).")
+@click.option("--sha256", "offer_sha256", is_flag=True,
+              help="Offer Digest SHA-256 as well as MD5.")
+def sim(
+    model_key: str,
+    port: int,
+    count: int,
+    host: str,
+    sim_user: str,
+    sim_password: str,
+    no_account: bool,
+    https: bool,
+    offer_sha256: bool,
+) -> None:
+    """Serve simulated devices until interrupted.
+
+    Each device URL is printed on its own line on stdout once every device answers;
+    /axis-cgi/systemready.cgi works from then on. Faults for tests can be armed with
+    POST /axisctl-sim/faults (see docs/simulator.md).
+
+    \b
+    Example:
+      axisctl sim --model p1455-le-3 --port 9000 --count 3
+    """
+    simulator = Simulator(
+        model_key,
+        count=count,
+        host=host,
+        port=port,
+        user=None if no_account else sim_user,
+        password=None if no_account else sim_password,
+        https=https,
+        digest_algorithms=("SHA-256", "MD5") if offer_sha256 else ("MD5",),
+    )
+
+    def announce(started: Simulator) -> None:
+        if started.certificate is not None:
+            folder = Path(tempfile.mkdtemp(prefix="axisctl-sim-"))
+            cert_path, _ = started.certificate.write_pem(folder)
+            click.echo(f"certificate sha256 {started.certificate.sha256}", err=True)
+            click.echo(f"certificate file {cert_path}", err=True)
+        for url in started.urls:
+            click.echo(url)
+        sys.stdout.flush()
+
+    try:
+        asyncio.run(simulator.serve(on_ready=announce))
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
