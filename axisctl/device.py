@@ -46,7 +46,9 @@ class _Facade(API[ModeT], Generic[ModeT]):
     system: SystemReadyAPI[ModeT]
     users: UsersAPI[ModeT]
 
-    def _bind(self, transport: SyncTransport | AsyncTransport, credentials: Credentials | None) -> None:
+    def _bind(
+        self, transport: SyncTransport | AsyncTransport, credentials: Credentials | None
+    ) -> None:
         self._credentials = credentials
         self.params = ParamsAPI(transport)
         self.info = BasicDeviceInfoAPI(transport)

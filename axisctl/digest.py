@@ -20,9 +20,7 @@ ALGORITHMS: dict[str, Callable[[bytes], hashlib._Hash]] = {
 }
 
 _TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_PARAM = re.compile(
-    rf"\s*({_TOKEN})\s*=\s*(?:\"((?:[^\"\\]|\\.)*)\"|({_TOKEN}))\s*(?:,|$)"
-)
+_PARAM = re.compile(rf"\s*({_TOKEN})\s*=\s*(?:\"((?:[^\"\\]|\\.)*)\"|({_TOKEN}))\s*(?:,|$)")
 
 
 def parse_auth_params(text: str) -> dict[str, str]:
@@ -36,7 +34,9 @@ def parse_auth_params(text: str) -> dict[str, str]:
     while position < len(text):
         match = _PARAM.match(text, position)
         if match is None:
-            raise ParseError(f"malformed auth parameter at offset {position}: {text[position:][:40]!r}")
+            raise ParseError(
+                f"malformed auth parameter at offset {position}: {text[position:][:40]!r}"
+            )
         key = match.group(1).lower()
         quoted = match.group(2)
         value = re.sub(r"\\(.)", r"\1", quoted) if quoted is not None else match.group(3)

@@ -8,11 +8,15 @@ from typing import Any
 from axisctl.errors import MalformedResponseError
 
 
+def _kind(value: object) -> str:
+    return "missing" if value is None else f"a {type(value).__name__}"
+
+
 def require_str(obj: Mapping[str, Any], key: str, *, api: str, where: str) -> str:
     value = obj.get(key)
     if not isinstance(value, str):
         raise MalformedResponseError(
-            f"{where}: {key!r} is {'missing' if value is None else type(value).__name__}, expected a string",
+            f"{where}: {key!r} is {_kind(value)}, expected a string",
             api=api,
         )
     return value
@@ -22,7 +26,7 @@ def require_dict(obj: Mapping[str, Any], key: str, *, api: str, where: str) -> d
     value = obj.get(key)
     if not isinstance(value, dict):
         raise MalformedResponseError(
-            f"{where}: {key!r} is {'missing' if value is None else type(value).__name__}, expected an object",
+            f"{where}: {key!r} is {_kind(value)}, expected an object",
             api=api,
         )
     return value
@@ -32,7 +36,7 @@ def require_list(obj: Mapping[str, Any], key: str, *, api: str, where: str) -> l
     value = obj.get(key)
     if not isinstance(value, list):
         raise MalformedResponseError(
-            f"{where}: {key!r} is {'missing' if value is None else type(value).__name__}, expected a list",
+            f"{where}: {key!r} is {_kind(value)}, expected a list",
             api=api,
         )
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import enum
 from dataclasses import dataclass
 from typing import Any
@@ -74,10 +75,14 @@ class ApiDiscoveryAPI(API[ModeT]):
         return [ApiEntry.from_json(item, index) for index, item in enumerate(items)]
 
     @operation
-    def supported_versions(self) -> Flow[list[str]]:
+    def supported_versions(self) -> Flow[builtins.list[str]]:
         """Versions of the discovery API itself."""
         data = yield from json_call(
-            api=API_NAME, path=PATH, method="getSupportedVersions", api_version=None, idempotent=True
+            api=API_NAME,
+            path=PATH,
+            method="getSupportedVersions",
+            api_version=None,
+            idempotent=True,
         )
         versions = require_list(data, "apiVersions", api=API_NAME, where="getSupportedVersions")
         return [str(v) for v in versions]

@@ -14,6 +14,24 @@ from axisctl.transport.jsonrpc import json_call
 PATH = "/axis-cgi/basicdeviceinfo.cgi"
 API_NAME = "basicdeviceinfo.cgi"
 
+#: Wire name -> attribute of :class:`DeviceInfo`.
+_FIELDS = {
+    "ProdNbr": "prod_nbr",
+    "ProdFullName": "prod_full_name",
+    "ProdShortName": "prod_short_name",
+    "ProdType": "prod_type",
+    "ProdVariant": "prod_variant",
+    "Brand": "brand",
+    "SerialNumber": "serial_number",
+    "Version": "version",
+    "BuildDate": "build_date",
+    "HardwareID": "hardware_id",
+    "Architecture": "architecture",
+    "Soc": "soc",
+    "SocSerialNumber": "soc_serial_number",
+    "WebURL": "web_url",
+}
+
 
 @dataclass(frozen=True)
 class DeviceInfo:
@@ -38,23 +56,6 @@ class DeviceInfo:
     web_url: str | None = None
     properties: dict[str, str] = field(default_factory=dict, repr=False)
 
-    _FIELDS = {
-        "ProdNbr": "prod_nbr",
-        "ProdFullName": "prod_full_name",
-        "ProdShortName": "prod_short_name",
-        "ProdType": "prod_type",
-        "ProdVariant": "prod_variant",
-        "Brand": "brand",
-        "SerialNumber": "serial_number",
-        "Version": "version",
-        "BuildDate": "build_date",
-        "HardwareID": "hardware_id",
-        "Architecture": "architecture",
-        "Soc": "soc",
-        "SocSerialNumber": "soc_serial_number",
-        "WebURL": "web_url",
-    }
-
     @classmethod
     def from_property_list(cls, properties: Mapping[str, Any]) -> DeviceInfo:
         clean: dict[str, str] = {}
@@ -64,7 +65,7 @@ class DeviceInfo:
                     f"property {key!r} is {type(value).__name__}, expected a string", api=API_NAME
                 )
             clean[key] = value
-        known = {attr: clean[key] for key, attr in cls._FIELDS.items() if key in clean}
+        known = {attr: clean[key] for key, attr in _FIELDS.items() if key in clean}
         return cls(**known, properties=clean)
 
 
@@ -104,15 +105,17 @@ class BasicDeviceInfoAPI(API[ModeT]):
         data = yield from json_call(
             api=API_NAME, path=PATH, method="getAllUnrestrictedProperties", idempotent=True
         )
-        return DeviceInfo.from_property_list(
-            _property_list(data, "getAllUnrestrictedProperties")
-        )
+        return DeviceInfo.from_property_list(_property_list(data, "getAllUnrestrictedProperties"))
 
     @operation
     def supported_versions(self) -> Flow[list[str]]:
         """API versions the device speaks, e.g. ``["1.0", "1.3"]``."""
         data = yield from json_call(
-            api=API_NAME, path=PATH, method="getSupportedVersions", api_version=None, idempotent=True
+            api=API_NAME,
+            path=PATH,
+            method="getSupportedVersions",
+            api_version=None,
+            idempotent=True,
         )
         versions = require_list(data, "apiVersions", api=API_NAME, where="getSupportedVersions")
         return [str(v) for v in versions]

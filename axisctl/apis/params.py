@@ -53,7 +53,9 @@ class Brand:
             try:
                 return values[f"Brand.{name}"]
             except KeyError:
-                raise MalformedResponseError(f"Brand group lacks Brand.{name}", api=API_NAME) from None
+                raise MalformedResponseError(
+                    f"Brand group lacks Brand.{name}", api=API_NAME
+                ) from None
 
         return cls(
             brand=get("Brand"),
@@ -150,7 +152,9 @@ class ParamsAPI(API[ModeT]):
         try:
             return values[bare]
         except KeyError:
-            raise DeviceError(f"parameter {bare} not in answer", method="list", api=API_NAME) from None
+            raise DeviceError(
+                f"parameter {bare} not in answer", method="list", api=API_NAME
+            ) from None
 
     @operation
     def update(self, values: Mapping[str, str]) -> Flow[None]:

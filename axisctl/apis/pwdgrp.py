@@ -1,7 +1,7 @@
 """``/axis-cgi/pwdgrp.cgi``: user accounts and their roles.
 
 Requests go as form-encoded POSTs so passwords never appear in a URL. Passwords are checked
-before sending against the manuals' rule: 1 to 64 printable ASCII characters (32–126).
+before sending against the manuals' rule: 1 to 64 printable ASCII characters (32 to 126).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def parse_groups(text: str) -> dict[str, list[str]]:
         match = re.fullmatch(r'\s*([A-Za-z0-9_\-]+)="([^"]*)"\s*', line)
         if match is None:
             raise MalformedResponseError(
-                f"get: line {number} is not group=\"users\": {line[:60]!r}", api=API_NAME
+                f'get: line {number} is not group="users": {line[:60]!r}', api=API_NAME
             )
         groups[match.group(1)] = [u for u in match.group(2).split(",") if u]
     return groups
@@ -92,7 +92,11 @@ def users_from_groups(groups: dict[str, list[str]]) -> list[User]:
     users = []
     for name in names:
         role = next(
-            (role for role in (Role.ADMIN, Role.OPERATOR, Role.VIEWER) if name in groups.get(role.value, [])),
+            (
+                role
+                for role in (Role.ADMIN, Role.OPERATOR, Role.VIEWER)
+                if name in groups.get(role.value, [])
+            ),
             None,
         )
         users.append(User(name=name, role=role, ptz=name in groups.get("ptz", [])))
@@ -101,14 +105,13 @@ def users_from_groups(groups: dict[str, list[str]]) -> list[User]:
 
 def _body_text(response: HttpResponse) -> str:
     text = response.text()
-    stripped = re.sub(r"</?(html|body)>", "", text, flags=re.IGNORECASE).strip()
-    return stripped
+    return re.sub(r"</?(html|body)>", "", text, flags=re.IGNORECASE).strip()
 
 
 def _expect(response: HttpResponse, action: str, user: str, verb: str) -> None:
     text = _body_text(response)
     if text.startswith("Error:"):
-        raise DeviceError(text[len("Error:"):].strip(), method=action, api=API_NAME)
+        raise DeviceError(text[len("Error:") :].strip(), method=action, api=API_NAME)
     if not re.fullmatch(rf"{verb} (the )?account {re.escape(user)}\.", text):
         raise MalformedResponseError(f"{action}: unexpected answer {text[:80]!r}", api=API_NAME)
 
@@ -124,7 +127,7 @@ class UsersAPI(API[ModeT]):
         )
         text = _body_text(response)
         if text.startswith("Error:"):
-            raise DeviceError(text[len("Error:"):].strip(), method="get", api=API_NAME)
+            raise DeviceError(text[len("Error:") :].strip(), method="get", api=API_NAME)
         return users_from_groups(parse_groups(text))
 
     @operation
@@ -156,13 +159,18 @@ class UsersAPI(API[ModeT]):
 
     @operation
     def update(
-        self, name: str, *, password: str | None = None, role: Role | None = None, ptz: bool | None = None
+        self,
+        name: str,
+        *,
+        password: str | None = None,
+        role: Role | None = None,
+        ptz: bool | None = None,
     ) -> Flow[None]:
         """Change an account's password and/or role."""
         form = {"action": "update", "user": check_username(name)}
         if password is not None:
             form["pwd"] = check_password(password)
-            form["strict_pwd"] = "1"
+            form["strict_pwd"] = "1"  # noqa: S105 - a flag, not a password
         if role is not None:
             form["sgrp"] = role.groups + (":ptz" if ptz else "")
         if len(form) == 2:

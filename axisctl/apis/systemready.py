@@ -30,7 +30,9 @@ class SystemReady:
 def _yes_no(data: dict[str, object], key: str) -> bool:
     value = require_str(data, key, api=API_NAME, where="systemready")
     if value not in ("yes", "no"):
-        raise MalformedResponseError(f"systemready: {key!r} is {value!r}, expected yes or no", api=API_NAME)
+        raise MalformedResponseError(
+            f"systemready: {key!r} is {value!r}, expected yes or no", api=API_NAME
+        )
     return value == "yes"
 
 

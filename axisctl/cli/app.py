@@ -58,14 +58,16 @@ class AxisctlGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - reported as one line
+        except (Exception, KeyboardInterrupt) as error:
             if isinstance(error, KeyboardInterrupt):
                 err_console.print("interrupted")
                 ctx.exit(130)
             code, label = exit_code_for(error)
             if code == 1:
                 raise
-            err_console.print(f"[bold red]{label}:[/] {error}", highlight=False, markup=True, soft_wrap=True)
+            err_console.print(
+                f"[bold red]{label}:[/] {error}", highlight=False, markup=True, soft_wrap=True
+            )
             ctx.exit(code)
 
 
@@ -75,31 +77,51 @@ class AxisctlGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.option(
-    "-d", "--device", "url", envvar="AXISCTL_DEVICE", metavar="URL",
-    help="Device address, e.g. http://192.168.0.90 or https://cam.example:443. [env: AXISCTL_DEVICE]",
+    "-d",
+    "--device",
+    "url",
+    envvar="AXISCTL_DEVICE",
+    metavar="URL",
+    help="Device address, e.g. http://192.168.0.90 or https://cam:443. [env: AXISCTL_DEVICE]",
 )
 @click.option("-u", "--user", envvar="AXISCTL_USER", help="Account name. [env: AXISCTL_USER]")
 @click.option(
-    "-p", "--password", envvar="AXISCTL_PASSWORD",
+    "-p",
+    "--password",
+    envvar="AXISCTL_PASSWORD",
     help="Password; prefer the environment variable so it stays out of shell history. "
     "Prompted for when missing in a terminal. [env: AXISCTL_PASSWORD]",
 )
 @click.option(
-    "--auth", type=click.Choice(["digest", "basic"]), default="digest", show_default=True,
+    "--auth",
+    type=click.Choice(["digest", "basic"]),
+    default="digest",
+    show_default=True,
     help="HTTP authentication scheme. Basic needs HTTPS unless --insecure-basic-over-http.",
 )
 @click.option(
-    "--ca-bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--ca-bundle",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="PEM file of CA certificates to trust for HTTPS instead of the system store.",
 )
 @click.option(
-    "--pin-sha256", metavar="FINGERPRINT",
+    "--pin-sha256",
+    metavar="FINGERPRINT",
     help="Trust exactly the certificate with this SHA-256 fingerprint (self-signed devices).",
 )
-@click.option("--insecure-basic-over-http", "insecure_basic", is_flag=True,
-              help="Allow Basic authentication over plain HTTP (sends the password in clear).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0, show_default=True,
-              help="Seconds to wait for the device to answer.")
+@click.option(
+    "--insecure-basic-over-http",
+    "insecure_basic",
+    is_flag=True,
+    help="Allow Basic authentication over plain HTTP (sends the password in clear).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=15.0,
+    show_default=True,
+    help="Seconds to wait for the device to answer.",
+)
 @click.version_option(__version__, prog_name="axisctl")
 @click.pass_context
 def cli(

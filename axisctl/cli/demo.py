@@ -17,8 +17,9 @@ from axisctl.sim.server import Simulator
 
 
 @cli.command()
-@click.option("--count", type=click.IntRange(1, 50), default=1, show_default=True,
-              help="Devices per model.")
+@click.option(
+    "--count", type=click.IntRange(1, 50), default=1, show_default=True, help="Devices per model."
+)
 def demo(count: int) -> None:
     """Tour the library against simulated devices of every seed model.
 
@@ -46,25 +47,33 @@ def demo(count: int) -> None:
                     timezone = device.params.get("Time.POSIXTimeZone")
                     calls = 6 if simulated.spec.io_ports else 5
                     served = simulated.request_count()
-                rows.append((
-                    info.prod_nbr, info.serial_number, info.version, len(apis),
-                    sum(1 for k in io_ports if k.endswith(".Direction")),
-                    "yes" if ready.ready else "no",
-                    "ok" if timezone.startswith("CET") else "MISMATCH",
-                    f"{served}/{calls}",
-                ))
+                rows.append(
+                    (
+                        info.prod_nbr,
+                        info.serial_number,
+                        info.version,
+                        len(apis),
+                        sum(1 for k in io_ports if k.endswith(".Direction")),
+                        "yes" if ready.ready else "no",
+                        "ok" if timezone.startswith("CET") else "MISMATCH",
+                        f"{served}/{calls}",
+                    )
+                )
                 progress.advance(task)
         print_table(
             "What axisctl sees on the simulated devices",
-            ("model", "serial", "AXIS OS", "APIs", "I/O", "ready", "param r/w",
-             "requests/calls"),
+            ("model", "serial", "AXIS OS", "APIs", "I/O", "ready", "param r/w", "requests/calls"),
             rows,
         )
-        console.print("requests/calls: HTTP requests the device served per library call; "
-                      "the one extra is the first Digest challenge, reused afterwards.")
+        console.print(
+            "requests/calls: HTTP requests the device served per library call; "
+            "the one extra is the first Digest challenge, reused afterwards."
+        )
         _show_roles(simulators[0])
-    console.print("\nNext: [bold]axisctl sim --model d4200-ve[/] in one terminal, "
-                  "[bold]axisctl --device http://127.0.0.1:8081 --user root info[/] in another.")
+    console.print(
+        "\nNext: [bold]axisctl sim --model d4200-ve[/] in one terminal, "
+        "[bold]axisctl --device http://127.0.0.1:8081 --user root info[/] in another."
+    )
 
 
 def _show_roles(simulator: Simulator) -> None:
@@ -79,4 +88,6 @@ def _show_roles(simulator: Simulator) -> None:
             outcome = "accepted (unexpected)"
         except ForbiddenError as error:
             outcome = f"refused: {error.message}"
-    console.print(f"\nA viewer on {brand.prod_short_name} may read Brand; its parameter write was {outcome}.")
+    console.print(
+        f"\nA viewer on {brand.prod_short_name} may read Brand; its parameter write was {outcome}."
+    )

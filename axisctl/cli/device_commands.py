@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -107,8 +108,12 @@ def users_list(conn: Connection, as_json: bool) -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice([r.value for r in Role]), required=True,
-              help="viewer: watch only; operator: all but system settings; admin: everything.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    required=True,
+    help="viewer: watch only; operator: all but system settings; admin: everything.",
+)
 @click.option("--ptz", is_flag=True, help="Also allow pan, tilt and zoom.")
 @click.option("--comment", help="Free text stored with the account.")
 @pass_connection
@@ -134,7 +139,7 @@ def _new_password() -> str:
     from_env = os.environ.get("AXISCTL_NEW_PASSWORD")
     if from_env:
         return from_env
-    if not click.get_text_stream("stdin").isatty():
+    if not sys.stdin.isatty():
         raise click.UsageError("set AXISCTL_NEW_PASSWORD or run in a terminal to be prompted")
     value: str = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     return value
@@ -153,5 +158,8 @@ def apis(conn: Connection, as_json: bool) -> None:
     print_table(
         None,
         ("id", "version", "name", "status"),
-        [(e.id, e.version, e.name, e.raw_status or "") for e in sorted(entries, key=lambda e: e.id)],
+        [
+            (e.id, e.version, e.name, e.raw_status or "")
+            for e in sorted(entries, key=lambda e: e.id)
+        ],
     )

@@ -15,23 +15,48 @@ from axisctl.sim.server import Simulator
 
 
 @cli.command()
-@click.option("--model", "model_key", type=click.Choice(sorted(MODELS)), default="d4200-ve",
-              show_default=True, help="Which product to simulate.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8081, show_default=True,
-              help="Port of the first device; 0 picks free ports.")
-@click.option("--count", type=click.IntRange(1, 1000), default=1, show_default=True,
-              help="Serve this many devices on consecutive ports, each with its own serial number.")
+@click.option(
+    "--model",
+    "model_key",
+    type=click.Choice(sorted(MODELS)),
+    default="d4200-ve",
+    show_default=True,
+    help="Which product to simulate.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8081,
+    show_default=True,
+    help="Port of the first device; 0 picks free ports.",
+)
+@click.option(
+    "--count",
+    type=click.IntRange(1, 1000),
+    default=1,
+    show_default=True,
+    help="Serve this many devices on consecutive ports, each with its own serial number.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--user", "sim_user", default="root", show_default=True,
-              help="Name of the first administrator account.")
-@click.option("--password", "sim_password", default="pass", show_default=True,
-              help="Its password.")
-@click.option("--no-account", is_flag=True,
-              help="Start like a factory-new device: no account until one is created via pwdgrp.cgi.")
-@click.option("--https", is_flag=True,
-              help="Serve HTTPS with a generated self-signed certificate (fingerprint printed on stderr).")
-@click.option("--sha256", "offer_sha256", is_flag=True,
-              help="Offer Digest SHA-256 as well as MD5.")
+@click.option(
+    "--user",
+    "sim_user",
+    default="root",
+    show_default=True,
+    help="Name of the first administrator account.",
+)
+@click.option("--password", "sim_password", default="pass", show_default=True, help="Its password.")
+@click.option(
+    "--no-account",
+    is_flag=True,
+    help="Start like a factory-new device: no account until one is created via pwdgrp.cgi.",
+)
+@click.option(
+    "--https",
+    is_flag=True,
+    help="Serve HTTPS with a generated self-signed certificate (fingerprint printed on stderr).",
+)
+@click.option("--sha256", "offer_sha256", is_flag=True, help="Offer Digest SHA-256 as well as MD5.")
 def sim(
     model_key: str,
     port: int,

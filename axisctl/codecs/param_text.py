@@ -72,7 +72,11 @@ def parse_list(text: str) -> ParamListing:
         if not line.strip():
             continue
         if line.startswith("#"):
-            message = line[len(ERROR_PREFIX):].strip() if line.startswith(ERROR_PREFIX) else line[1:].strip()
+            message = (
+                line[len(ERROR_PREFIX) :].strip()
+                if line.startswith(ERROR_PREFIX)
+                else line[1:].strip()
+            )
             errors.append(message)
             continue
         name, sep, value = line.partition("=")
@@ -88,7 +92,9 @@ def parse_list(text: str) -> ParamListing:
 
 def format_list(values: Mapping[str, str], errors: Iterable[str] = ()) -> str:
     """The device side: ``root.Name=value`` CRLF lines, then any error lines."""
-    lines = [f"root.{check_name(name)}={check_value(name, value)}" for name, value in values.items()]
+    lines = [
+        f"root.{check_name(name)}={check_value(name, value)}" for name, value in values.items()
+    ]
     lines += [f"{ERROR_PREFIX} {message}" for message in errors]
     return "".join(line + "\r\n" for line in lines)
 
@@ -113,6 +119,6 @@ def error_message(text: str) -> str | None:
     for prefix in (ERROR_PREFIX, REQUEST_FAILED_PREFIX):
         index = text.find(prefix)
         if index >= 0:
-            rest = text[index + len(prefix):]
+            rest = text[index + len(prefix) :]
             return rest.splitlines()[0].strip() if rest.strip() else "(no message)"
     return None

@@ -55,6 +55,7 @@ class AccountStore:
 
     def groups_text(self) -> str:
         """The ``action=get`` answer: one ``group="a,b"`` line per group, CRLF."""
+
         def members(predicate: Callable[[Account], bool]) -> str:
             return ",".join(a.name for a in self.accounts.values() if predicate(a))
 
@@ -162,6 +163,10 @@ def verify_basic(header: str, accounts: AccountStore) -> Account | None:
         return None
     name, sep, password = decoded.partition(":")
     account = accounts.accounts.get(name)
-    if not sep or account is None or not hmac.compare_digest(account.password.encode(), password.encode()):
+    if (
+        not sep
+        or account is None
+        or not hmac.compare_digest(account.password.encode(), password.encode())
+    ):
         return None
     return account

@@ -142,7 +142,9 @@ MODELS: dict[str, ModelSpec] = {
         apis=(*_COMMON_APIS, *_MQTT, *_IO, ApiSpec("virtual-input", "1.0", "Virtual Input")),
         io_ports=(
             *_configurable(2, first_pin=3),
-            IOPortSpec("Relay 1", "output", configurable=False, pin="5-6", usage="Door", relay=True),
+            IOPortSpec(
+                "Relay 1", "output", configurable=False, pin="5-6", usage="Door", relay=True
+            ),
         ),
         virtual_inputs=64,
         resolutions=("2560x1920", "1920x1440", "1280x960", "640x480"),

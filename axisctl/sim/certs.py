@@ -44,12 +44,16 @@ class SelfSignedCertificate:
         return context
 
 
-def generate(common_name: str, hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> SelfSignedCertificate:
+def generate(
+    common_name: str, hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+) -> SelfSignedCertificate:
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "axisctl simulator"),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "axisctl simulator"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
     alt_names: list[x509.GeneralName] = []
     for host in hosts:
         try:
@@ -70,9 +74,15 @@ def generate(common_name: str, hosts: tuple[str, ...] = ("127.0.0.1", "localhost
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, key_cert_sign=True, key_encipherment=False,
-                content_commitment=False, data_encipherment=False, key_agreement=False,
-                crl_sign=False, encipher_only=False, decipher_only=False,
+                digital_signature=True,
+                key_cert_sign=True,
+                key_encipherment=False,
+                content_commitment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
             ),
             critical=True,
         )

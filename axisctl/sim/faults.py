@@ -52,7 +52,13 @@ class Fault:
             raise ValueError("'seconds' must be a number from 0 to 600")
         if not isinstance(status, int) or not 400 <= status <= 599:
             raise ValueError("'status' must be an HTTP error status, 400 to 599")
-        return cls(kind=kind, count=count, path=str(data.get("path", "/")), seconds=float(seconds), status=status)
+        return cls(
+            kind=kind,
+            count=count,
+            path=str(data.get("path", "/")),
+            seconds=float(seconds),
+            status=status,
+        )
 
 
 class FaultPlan:

@@ -31,6 +31,7 @@ PATH_LEVEL = {
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+
 @web.middleware
 async def record_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     device = device_of(request)
@@ -38,11 +39,17 @@ async def record_middleware(request: web.Request, handler: Handler) -> web.Strea
         response = await handler(request)
     except web.HTTPException as exc:
         account = account_of(request)
-        device.record(RequestRecord(request.method, request.path, exc.status, account.name if account else None))
+        device.record(
+            RequestRecord(
+                request.method, request.path, exc.status, account.name if account else None
+            )
+        )
         raise
     account = account_of(request)
     device.record(
-        RequestRecord(request.method, request.path, response.status, account.name if account else None)
+        RequestRecord(
+            request.method, request.path, response.status, account.name if account else None
+        )
     )
     response.headers["Server"] = "Apache"
     return response
@@ -142,7 +149,10 @@ def build_app(device: SimulatedDevice) -> web.Application:
     router.add_route("*", "/axis-cgi/basicdeviceinfo.cgi", handlers.basicdeviceinfo_cgi)
     router.add_route("*", "/axis-cgi/apidiscovery.cgi", handlers.apidiscovery_cgi)
     router.add_route("*", "/axis-cgi/systemready.cgi", handlers.systemready_cgi)
-    for path, handler in (("/axisctl-sim/faults", _faults_handler), ("/axisctl-sim/requests", _requests_handler)):
+    for path, handler in (
+        ("/axisctl-sim/faults", _faults_handler),
+        ("/axisctl-sim/requests", _requests_handler),
+    ):
         for method in ("GET", "POST", "DELETE"):
             router.add_route(method, path, handler)
     return app

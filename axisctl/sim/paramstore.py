@@ -63,7 +63,8 @@ def matches(name: str, pattern: str) -> bool:
     pattern_parts = pattern.split(".")
     if len(pattern_parts) > len(name_parts):
         return False
-    return all(p in ("*", n) for p, n in zip(pattern_parts, name_parts))
+    head = name_parts[: len(pattern_parts)]
+    return all(p in ("*", n) for p, n in zip(pattern_parts, head, strict=True))
 
 
 class ParamStore:
@@ -80,7 +81,9 @@ class ParamStore:
         """Set a value directly (device-internal changes, not subject to access checks)."""
         self._params[name] = replace(self._params[name], value=value)
 
-    def listing(self, groups: Iterable[str] | None, level: Level) -> tuple[dict[str, str], list[str]]:
+    def listing(
+        self, groups: Iterable[str] | None, level: Level
+    ) -> tuple[dict[str, str], list[str]]:
         """Values of the groups readable at ``level``; one error per group with nothing to show."""
         readable = {n: p for n, p in self._params.items() if p.read <= level}
         if groups is None:
@@ -134,7 +137,7 @@ class ParamStore:
         groups = list(groups)
         dynamic_parents = {spec[0] for spec in TEMPLATES.values()}
         for group in groups:
-            parent, _, entry = group.rpartition(".")
+            parent = group.rpartition(".")[0]
             if parent not in dynamic_parents or not any(matches(n, group) for n in self._params):
                 raise ValueError(f"Group '{group}' does not exist or cannot be removed")
         for group in groups:
@@ -164,9 +167,15 @@ def initial_params(spec: ModelSpec, serial: str) -> dict[str, Param]:
         "Properties.System.SerialNumber": ro(serial),
         "Properties.System.HardwareID": ro(spec.hardware_id),
         "Properties.VirtualInput.VirtualInput": ro("yes" if spec.virtual_inputs else "no"),
-        "Properties.IO.ManualTriggerNbr": ro(str(sum(1 for p in spec.io_ports if p.direction == "output" or p.configurable))),
-        "Network.HostName": Param(f"axis-{serial.lower()}", read=Level.ADMIN, write=Level.ADMIN, max_length=63),
-        "Network.BootProto": Param("dhcp", read=Level.ADMIN, write=Level.ADMIN, choices=("dhcp", "none")),
+        "Properties.IO.ManualTriggerNbr": ro(
+            str(sum(1 for p in spec.io_ports if p.direction == "output" or p.configurable))
+        ),
+        "Network.HostName": Param(
+            f"axis-{serial.lower()}", read=Level.ADMIN, write=Level.ADMIN, max_length=63
+        ),
+        "Network.BootProto": Param(
+            "dhcp", read=Level.ADMIN, write=Level.ADMIN, choices=("dhcp", "none")
+        ),
         "Network.IPAddress": Param("192.168.0.90", read=Level.ADMIN, write=Level.ADMIN),
         "Network.HTTP.AuthenticationPolicy": Param(
             "Recommended",
@@ -175,7 +184,9 @@ def initial_params(spec: ModelSpec, serial: str) -> dict[str, Param]:
             choices=("Basic", "Digest", "Basic_Digest", "Recommended"),
         ),
         "Time.POSIXTimeZone": Param("UTC0", read=Level.VIEWER, write=Level.ADMIN),
-        "Time.SyncSource": Param("NTP", read=Level.VIEWER, write=Level.ADMIN, choices=("NTP", "PC", "None")),
+        "Time.SyncSource": Param(
+            "NTP", read=Level.VIEWER, write=Level.ADMIN, choices=("NTP", "PC", "None")
+        ),
         "Input.NbrOfInputs": ro(str(sum(1 for p in spec.io_ports if p.direction == "input"))),
         "Output.NbrOfOutputs": ro(str(sum(1 for p in spec.io_ports if p.direction == "output"))),
     }
@@ -198,9 +209,13 @@ def initial_params(spec: ModelSpec, serial: str) -> dict[str, Param]:
         )
         params[f"{base}.Usage"] = Param(port.usage, write=Level.ADMIN, max_length=64)
         params[f"{base}.Input.Name"] = Param(port.name, write=Level.ADMIN, max_length=64)
-        params[f"{base}.Input.Trig"] = Param("closed", write=Level.ADMIN, choices=("open", "closed"))
+        params[f"{base}.Input.Trig"] = Param(
+            "closed", write=Level.ADMIN, choices=("open", "closed")
+        )
         params[f"{base}.Output.Name"] = Param(port.name, write=Level.ADMIN, max_length=64)
-        params[f"{base}.Output.Active"] = Param("closed", write=Level.ADMIN, choices=("open", "closed"))
+        params[f"{base}.Output.Active"] = Param(
+            "closed", write=Level.ADMIN, choices=("open", "closed")
+        )
     for name, value in spec.extra_params.items():
         params[name] = ro(value)
     return params

@@ -60,7 +60,11 @@ class Simulator:
             )
             for index in range(count)
         ]
-        self.certificate = certs.generate(f"{self.spec.prod_nbr} simulator", hosts=(host, "localhost")) if https else None
+        self.certificate = (
+            certs.generate(f"{self.spec.prod_nbr} simulator", hosts=(host, "localhost"))
+            if https
+            else None
+        )
         self._runners: list[web.AppRunner] = []
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -134,7 +138,7 @@ class Simulator:
     def _thread_main(self) -> None:
         try:
             asyncio.run(self._serve_in_thread())
-        except BaseException as exc:  # noqa: BLE001 - handed to the starting thread
+        except BaseException as exc:
             self._error = exc
             self._ready.set()
 

@@ -44,7 +44,9 @@ def schemes_for(device: SimulatedDevice, secure: bool) -> tuple[str, ...]:
     return ("basic",) if secure else ("digest",)  # "Recommended"
 
 
-def unauthorized(request: web.Request, *, stale: bool = False, body: str | None = None) -> web.Response:
+def unauthorized(
+    request: web.Request, *, stale: bool = False, body: str | None = None
+) -> web.Response:
     """A 401 with the challenges the authentication policy allows."""
     device = device_of(request)
     response = web.Response(

@@ -2,7 +2,15 @@
 
 from axisctl.transport.auth import Credentials
 from axisctl.transport.client import AsyncTransport, ClientOptions, SyncTransport
-from axisctl.transport.flow import API, AsyncMode, Flow, HttpRequest, HttpResponse, SyncMode, operation
+from axisctl.transport.flow import (
+    API,
+    AsyncMode,
+    Flow,
+    HttpRequest,
+    HttpResponse,
+    SyncMode,
+    operation,
+)
 from axisctl.transport.tls import TLSConfig, certificate_fingerprint
 
 __all__ = [

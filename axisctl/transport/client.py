@@ -43,8 +43,11 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 #: A call every account may make. AXIS OS answers a role that is too low with a fresh 401
 #: challenge, indistinguishable from a wrong password; one such call tells the two apart.
 ROLE_PROBE = HttpRequest(
-    "GET", "/axis-cgi/param.cgi", api="param.cgi",
-    params={"action": "list", "group": "Brand.ProdNbr"}, idempotent=True,
+    "GET",
+    "/axis-cgi/param.cgi",
+    api="param.cgi",
+    params={"action": "list", "group": "Brand.ProdNbr"},
+    idempotent=True,
 )
 
 
@@ -77,9 +80,7 @@ def device_name(url: httpx.URL) -> str:
 
 
 class _Core:
-    def __init__(
-        self, url: str, credentials: Credentials | None, options: ClientOptions
-    ) -> None:
+    def __init__(self, url: str, credentials: Credentials | None, options: ClientOptions) -> None:
         parsed = httpx.URL(url)
         if parsed.scheme not in ("http", "https"):
             raise ConfigurationError(f"device URL must start with http:// or https://: {url!r}")
@@ -115,8 +116,10 @@ class _Core:
         return {"base_url": self.base_url, "timeout": self.timeout, "follow_redirects": False}
 
     def build(self, client: httpx.Client | httpx.AsyncClient, req: HttpRequest) -> httpx.Request:
-        timeout = self.timeout if req.timeout is None else httpx.Timeout(
-            req.timeout, connect=self.options.connect_timeout
+        timeout = (
+            self.timeout
+            if req.timeout is None
+            else httpx.Timeout(req.timeout, connect=self.options.connect_timeout)
         )
         return client.build_request(
             req.method,
@@ -179,7 +182,9 @@ class _Core:
         if status == 403:
             raise self._forbidden(req)
         if status == 404:
-            raise UnsupportedAPIError(f"{req.path} not found: the device lacks this API", api=req.api)
+            raise UnsupportedAPIError(
+                f"{req.path} not found: the device lacks this API", api=req.api
+            )
         raise HTTPStatusError(
             f"unexpected HTTP {status} {response.reason_phrase}", status=status, api=req.api
         )
@@ -279,7 +284,7 @@ class SyncTransport:
                     )
                     raise self._core.role_probe_result(req, probe.is_success)
                 return self._core.check(req, response)
-            except Exception as exc:  # noqa: BLE001 - mapped or re-raised
+            except Exception as exc:
                 error = self._core.map_exception(req, exc)
                 delay = self._core.retry_delay(req, error, attempt)
                 if delay is None:
@@ -331,7 +336,7 @@ class AsyncTransport:
                     )
                     raise self._core.role_probe_result(req, probe.is_success)
                 return self._core.check(req, response)
-            except Exception as exc:  # noqa: BLE001 - mapped or re-raised
+            except Exception as exc:
                 error = self._core.map_exception(req, exc)
                 delay = self._core.retry_delay(req, error, attempt)
                 if delay is None:

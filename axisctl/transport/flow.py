@@ -14,7 +14,7 @@ from __future__ import annotations
 import email.message
 from collections.abc import Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast, overload
 
 if TYPE_CHECKING:
     from axisctl.transport.client import AsyncTransport, SyncTransport
@@ -105,7 +105,7 @@ class API(Generic[ModeT]):
 ApiT = TypeVar("ApiT", bound="API[Any]")
 
 
-class operation(Generic[ApiT, P, T]):  # noqa: N801 - used as a decorator, like property
+class operation(Generic[ApiT, P, T]):
     """Turn a flow-returning method into a call on a sync or an async API object."""
 
     def __init__(self, flow_method: Callable[Concatenate[ApiT, P], Flow[T]]) -> None:
@@ -138,6 +138,6 @@ class operation(Generic[ApiT, P, T]):  # noqa: N801 - used as a decorator, like 
         call.__name__ = flow_method.__name__
         return call
 
-    def flow(self, api: ApiT, *args: P.args, **kwargs: P.kwargs) -> Flow[T]:
-        """The bare flow, for composing calls inside other flows."""
-        return self._flow_method(api, *args, **kwargs)
+    def flow(self, api: API[Any], *args: P.args, **kwargs: P.kwargs) -> Flow[T]:
+        """The bare flow, for composing calls inside other flows (``yield from``)."""
+        return self._flow_method(cast(ApiT, api), *args, **kwargs)

@@ -45,9 +45,7 @@ def parse_envelope(
     try:
         body = json.loads(response.content)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedResponseError(
-            f"{method}: answer is not JSON ({exc})", api=api
-        ) from None
+        raise MalformedResponseError(f"{method}: answer is not JSON ({exc})", api=api) from None
     if not isinstance(body, dict):
         raise MalformedResponseError(
             f"{method}: answer is a JSON {type(body).__name__}, expected an object", api=api

@@ -16,5 +16,9 @@ async def arguments(request: web.Request) -> MultiDict[str]:
     return merged
 
 
-def text(body: str, *, content_type: str = "text/plain", charset: str = "iso-8859-1") -> web.Response:
-    return web.Response(body=body.encode(charset, errors="replace"), content_type=content_type, charset=charset)
+def text(
+    body: str, *, content_type: str = "text/plain", charset: str = "iso-8859-1"
+) -> web.Response:
+    return web.Response(
+        body=body.encode(charset, errors="replace"), content_type=content_type, charset=charset
+    )

@@ -26,8 +26,13 @@ class ErrorFamily:
 
 
 OLD_FAMILY = ErrorFamily(
-    invalid_json=4000, only_post=2002, version=2003, method=2004, missing=4002,
-    invalid_value=1000, forbidden=2001,
+    invalid_json=4000,
+    only_post=2002,
+    version=2003,
+    method=2004,
+    missing=4002,
+    invalid_value=1000,
+    forbidden=2001,
 )
 
 
@@ -84,11 +89,17 @@ async def parse(request: web.Request, family: ErrorFamily, versions: tuple[str, 
     params = body.get("params", {})
     if not isinstance(params, dict):
         raise RpcError(family.invalid_value, "Invalid parameter value specified: params")
-    rpc = RpcRequest(method, api_version if isinstance(api_version, str) else None,
-                     context if isinstance(context, str) else None, params)
+    rpc = RpcRequest(
+        method,
+        api_version if isinstance(api_version, str) else None,
+        context if isinstance(context, str) else None,
+        params,
+    )
     if method != "getSupportedVersions":
         if rpc.api_version is None:
             raise RpcError(family.missing, "Required parameter missing: apiVersion")
         if rpc.api_version.split(".")[0] not in {v.split(".")[0] for v in versions}:
-            raise RpcError(family.version, f"The requested API version is not supported: {rpc.api_version}")
+            raise RpcError(
+                family.version, f"The requested API version is not supported: {rpc.api_version}"
+            )
     return rpc

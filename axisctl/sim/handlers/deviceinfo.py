@@ -58,7 +58,9 @@ async def _dispatch(
         data = handler(request, rpc)
     except RpcError as error:
         return answer(rpc, api_version=answer_version, error=error)
-    return answer(rpc, api_version=answer_version, data=data, echo_method=rpc.method not in silent_method)
+    return answer(
+        rpc, api_version=answer_version, data=data, echo_method=rpc.method not in silent_method
+    )
 
 
 def _all_properties(request: web.Request, rpc: RpcRequest) -> dict[str, Any]:
@@ -96,7 +98,9 @@ async def basicdeviceinfo_cgi(request: web.Request) -> web.StreamResponse:
             "getAllUnrestrictedProperties": (Level.ANONYMOUS, _unrestricted),
             "getSupportedVersions": (Level.ANONYMOUS, _versions(["1.0", "1.1", "1.2", "1.3"])),
         },
-        silent_method=frozenset({"getAllProperties", "getProperties", "getAllUnrestrictedProperties"}),
+        silent_method=frozenset(
+            {"getAllProperties", "getProperties", "getAllUnrestrictedProperties"}
+        ),
     )
 
 
@@ -136,12 +140,20 @@ async def systemready_cgi(request: web.Request) -> web.StreamResponse:
     except RpcError:
         return answer(None, api_version="1.4", error=RpcError(1000, "Invalid JSON input"))
     if rpc.method == "getSupportedVersions":
-        return answer(rpc, api_version="1.4", data={"apiVersions": ["1.0", "1.1", "1.2", "1.3", "1.4"]})
+        return answer(
+            rpc, api_version="1.4", data={"apiVersions": ["1.0", "1.1", "1.2", "1.3", "1.4"]}
+        )
     if rpc.method != "systemready":
-        return answer(rpc, api_version="1.4", error=RpcError(1000, f"Method not supported: {rpc.method}"))
+        return answer(
+            rpc, api_version="1.4", error=RpcError(1000, f"Method not supported: {rpc.method}")
+        )
     timeout = rpc.params.get("timeout")
-    if timeout is not None and (not isinstance(timeout, int) or isinstance(timeout, bool) or not 0 <= timeout <= 3600):
-        return answer(rpc, api_version="1.4", error=RpcError(1000, "Invalid parameter value: timeout"))
+    if timeout is not None and (
+        not isinstance(timeout, int) or isinstance(timeout, bool) or not 0 <= timeout <= 3600
+    ):
+        return answer(
+            rpc, api_version="1.4", error=RpcError(1000, "Invalid parameter value: timeout")
+        )
     data = {
         "systemready": "yes",
         "needsetup": "no" if device.accounts.has_admin else "yes",

@@ -78,7 +78,7 @@ def _add(request: web.Request, args: MultiDict[str]) -> web.Response:
             continue
         if bare.startswith(prefix):
             # "StreamProfile.S.Name": the letter stands for the entry being created.
-            values[bare[len(prefix):].split(".", 1)[-1]] = value
+            values[bare[len(prefix) :].split(".", 1)[-1]] = value
     try:
         entry = device.params.add_group(template, group, values)
     except ValueError as exc:

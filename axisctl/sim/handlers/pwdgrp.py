@@ -1,4 +1,4 @@
-"""``/axis-cgi/pwdgrp.cgi``: accounts. Administrator only, except the first admin of a new device."""
+"""``/axis-cgi/pwdgrp.cgi``: accounts; administrators only, but for a new device's first admin."""
 
 from __future__ import annotations
 
@@ -64,7 +64,9 @@ async def pwdgrp_cgi(request: web.Request) -> web.StreamResponse:
     if action == "add":
         if user in accounts or password is None or role is None:
             return _html(f"Error: malformed action operation, {action}.")
-        accounts[user] = Account(user, password, role[0], ptz=role[1], comment=args.get("comment", ""))
+        accounts[user] = Account(
+            user, password, role[0], ptz=role[1], comment=args.get("comment", "")
+        )
         return _html(f"Created account {user}.")
     if user not in accounts or (password is None and role is None):
         return _html(f"Error: malformed action operation, {action}.")
