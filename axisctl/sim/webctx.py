@@ -8,7 +8,7 @@ from axisctl.sim.accounts import Account, Level
 from axisctl.sim.device import SimulatedDevice
 
 DEVICE_KEY = web.AppKey("device", SimulatedDevice)
-ACCOUNT = "axisctl.account"
+ACCOUNT = web.RequestKey("account", Account)
 
 _UNAUTHORIZED_BODY = (
     '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n'

@@ -1,0 +1,5 @@
+"""``python -m axisctl`` runs the command line."""
+
+from axisctl.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""Developer sessions: ``nox -s tests``, ``lint``, ``types``, ``benchmarks``, ``demo``."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "types", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite against simulated devices (pass pytest options after --)."""
+    session.install("-e", ".[dev]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting."""
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """mypy --strict over the library, drivers, harness, tests and benchmarks."""
+    session.install("-e", ".[dev]")
+    session.run("mypy")
+
+
+@nox.session
+def benchmarks(session: nox.Session) -> None:
+    """Measure axisctl against raw httpx on the simulator; prints ratios, asserts nothing."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "benchmarks.bench_transport", *session.posargs)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Start simulated devices of every model and tour them with the library."""
+    session.install("-e", ".")
+    session.run("axisctl", "demo", *session.posargs)
