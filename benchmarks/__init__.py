@@ -1,0 +1,1 @@
+"""Measured performance; run with ``nox -s benchmarks``. Prints ratios, asserts nothing."""
