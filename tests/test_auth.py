@@ -210,7 +210,7 @@ async def test_expired_nonce_is_renewed_async(
 
 @pytest.mark.xfail(
     reason=(
-        "library bug: transport/client.py _Core.check (lines 182-185) maps a 401 to a "
+        "library bug: transport/client.py _Core.check (lines 178-180) maps a 401 to a "
         "Digest attempt made after credentials were once accepted to ForbiddenError "
         "without looking at stale=true; a device whose nonces are stale on arrival "
         "(lifetime 0) is reported as 'role too low' although the server said the "
