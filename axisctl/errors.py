@@ -35,7 +35,7 @@ class TransportError(AxisError):
 
 
 class DeviceUnreachableError(TransportError):
-    """Connection refused, host unknown, or the connection dropped before an answer."""
+    """Connection refused, host unknown, or no route to the device."""
 
 
 class ConnectionLostError(TransportError):

@@ -80,7 +80,9 @@ def viewer(sim: Simulator, simulated: SimulatedDevice) -> Iterator[Device]:
 # --- Digest: one round trip per call ---------------------------------------------------------
 
 
-def test_digest_challenge_is_reused_across_calls(device: Device, simulated: SimulatedDevice) -> None:
+def test_digest_challenge_is_reused_across_calls(
+    device: Device, simulated: SimulatedDevice
+) -> None:
     """Ten reads cost eleven requests: only the very first call is challenged."""
     for _ in range(10):
         assert device.params.get("Brand.ProdNbr") == simulated.spec.prod_nbr
@@ -136,9 +138,10 @@ def test_md5_only_device_gets_md5(
 
 @pytest.mark.parametrize("algorithm", ["SHA-256", "MD5"])
 def test_single_algorithm_device_works(algorithm: str) -> None:
-    with Simulator(
-        "d4200-ve", user=USER, password=PASSWORD, digest_algorithms=(algorithm,)
-    ) as sim, Device(sim.urls[0], USER, PASSWORD, retries=0) as dev:
+    with (
+        Simulator("d4200-ve", user=USER, password=PASSWORD, digest_algorithms=(algorithm,)) as sim,
+        Device(sim.urls[0], USER, PASSWORD, retries=0) as dev,
+    ):
         for _ in range(3):
             assert dev.params.brand().prod_nbr == sim.spec.prod_nbr
         assert sim.devices[0].status_counts() == {200: 3, 401: 1}
@@ -157,7 +160,7 @@ async def test_single_algorithm_device_works_async(algorithm: str) -> None:
 
 
 def test_stale_nonce_costs_one_extra_request(device: Device, simulated: SimulatedDevice) -> None:
-    """A ``stale=true`` answer is retried once with the fresh nonce, then challenge reuse resumes."""
+    """A ``stale=true`` answer costs one retry with the fresh nonce; then reuse resumes."""
     device.params.brand()
     simulated.reset_stats()
     simulated.faults.add(Fault(FaultKind.STALE_NONCE, count=1))
@@ -208,16 +211,6 @@ async def test_expired_nonce_is_renewed_async(
     assert simulated.status_counts() == {401: 1, 200: 1}
 
 
-@pytest.mark.xfail(
-    reason=(
-        "library bug: transport/client.py _Core.check (lines 178-180) maps a 401 to a "
-        "Digest attempt made after credentials were once accepted to ForbiddenError "
-        "without looking at stale=true; a device whose nonces are stale on arrival "
-        "(lifetime 0) is reported as 'role too low' although the server said the "
-        "credentials were right"
-    ),
-    strict=True,
-)
 def test_nonces_stale_on_arrival_are_not_reported_as_role_too_low(
     device: Device, simulated: SimulatedDevice
 ) -> None:
@@ -272,8 +265,9 @@ async def test_wrong_password_names_device_and_user_but_not_password_async(
 
 
 def test_unknown_user_is_an_authentication_error(sim: Simulator) -> None:
-    with Device(sim.urls[0], "nobody", PASSWORD, retries=0) as dev, pytest.raises(
-        AuthenticationError, match="'nobody'"
+    with (
+        Device(sim.urls[0], "nobody", PASSWORD, retries=0) as dev,
+        pytest.raises(AuthenticationError, match="'nobody'"),
     ):
         dev.params.list("Brand")
 
@@ -284,9 +278,12 @@ def test_wrong_basic_password_is_not_logged_even_encoded(
     """Basic puts the password in every request; it must not reach the logs, plain or base64."""
     set_policy(simulated, "Basic")
     caplog.set_level(logging.DEBUG)
-    with Device(
-        sim.urls[0], USER, WRONG_PASSWORD, auth="basic", allow_basic_over_http=True, retries=0
-    ) as dev, pytest.raises(AuthenticationError) as caught:
+    with (
+        Device(
+            sim.urls[0], USER, WRONG_PASSWORD, auth="basic", allow_basic_over_http=True, retries=0
+        ) as dev,
+        pytest.raises(AuthenticationError) as caught,
+    ):
         dev.params.list("Brand")
     encoded = base64.b64encode(f"{USER}:{WRONG_PASSWORD}".encode()).decode()
     for text in (str(caught.value), caplog.text):
@@ -432,14 +429,6 @@ def test_url_without_host_is_refused() -> None:
         Device("http://", USER, PASSWORD)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "library bug: transport/client.py _Core.__init__ (lines 85-91) checks the scheme "
-        "and the host before the user info and quotes the whole URL with {url!r}, so a "
-        "password in a URL with a wrong scheme or no host ends up in the exception message"
-    ),
-    strict=True,
-)
 @pytest.mark.parametrize(
     "url", ["ftp://root:hunter2@127.0.0.1", "root:hunter2@127.0.0.1", "http://root:hunter2@"]
 )
@@ -449,13 +438,6 @@ def test_refused_url_never_echoes_a_password(url: str) -> None:
     assert "hunter2" not in str(caught.value)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "library bug: transport/client.py _Core.__init__ (line 84) lets httpx.InvalidURL "
-        "escape from httpx.URL(url) instead of raising ConfigurationError"
-    ),
-    strict=True,
-)
 def test_malformed_port_is_a_configuration_error() -> None:
     with pytest.raises(ConfigurationError):
         Device("http://127.0.0.1:http", USER, PASSWORD)
@@ -464,7 +446,9 @@ def test_malformed_port_is_a_configuration_error() -> None:
 # --- Anonymous access ------------------------------------------------------------------------
 
 
-def test_anonymous_device_reads_public_apis_only(sim: Simulator, simulated: SimulatedDevice) -> None:
+def test_anonymous_device_reads_public_apis_only(
+    sim: Simulator, simulated: SimulatedDevice
+) -> None:
     with Device(sim.urls[0], retries=0) as dev:
         status = dev.system.status()
         assert status.ready

@@ -18,6 +18,8 @@ ERROR_PREFIX = "# Error:"
 REQUEST_FAILED_PREFIX = "# Request failed:"
 
 #: A parameter path: dot-separated segments of letters, digits, ``_`` and ``-``.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
 _NAME = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
 
 
@@ -68,7 +70,9 @@ def parse_list(text: str) -> ParamListing:
     """Parse a listing. Lines that are neither ``name=value`` nor ``# ...`` are an error."""
     values: dict[str, str] = {}
     errors: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only CR and LF end a line: str.splitlines() would also split on form feeds and other
+    # separators that are legal inside ISO-8859-1 values.
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
         if line.startswith("#"):
@@ -116,9 +120,9 @@ def parse_status(text: str) -> str:
 
 def error_message(text: str) -> str | None:
     """The message of the first ``# Error:`` or ``# Request failed:`` in an answer, if any."""
-    for prefix in (ERROR_PREFIX, REQUEST_FAILED_PREFIX):
-        index = text.find(prefix)
-        if index >= 0:
-            rest = text[index + len(prefix) :]
-            return rest.splitlines()[0].strip() if rest.strip() else "(no message)"
-    return None
+    found = [(text.find(p), p) for p in (ERROR_PREFIX, REQUEST_FAILED_PREFIX) if p in text]
+    if not found:
+        return None
+    index, prefix = min(found)
+    first_line = _LINE_BREAK.split(text[index + len(prefix) :], maxsplit=1)[0].strip()
+    return first_line or "(no message)"

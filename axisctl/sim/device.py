@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -84,5 +85,9 @@ class SimulatedDevice:
 
 
 def serial_for(spec: ModelSpec, index: int) -> str:
-    """A stable, distinct serial per device: the model's OUI-like prefix and an index."""
-    return f"{spec.serial_prefix}{0x010000 + index:06X}"
+    """A stable serial: the model's OUI-like prefix, a byte derived from the model, an index.
+
+    The model byte keeps serials of different models apart even where they share a prefix.
+    """
+    model_byte = zlib.crc32(spec.key.encode()) & 0xFF
+    return f"{spec.serial_prefix}{model_byte:02X}{index & 0xFFFF:04X}"

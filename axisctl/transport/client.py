@@ -81,15 +81,22 @@ def device_name(url: httpx.URL) -> str:
 
 class _Core:
     def __init__(self, url: str, credentials: Credentials | None, options: ClientOptions) -> None:
-        parsed = httpx.URL(url)
-        if parsed.scheme not in ("http", "https"):
-            raise ConfigurationError(f"device URL must start with http:// or https://: {url!r}")
-        if not parsed.host:
-            raise ConfigurationError(f"device URL has no host: {url!r}")
-        if parsed.userinfo:
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            # The message of httpx quotes nothing of the URL; ours must not either, as it may
+            # hold a password.
+            raise ConfigurationError(f"device URL is not a valid URL: {exc}") from None
+        if parsed.userinfo or "@" in url.partition("//")[2].partition("/")[0]:
             raise ConfigurationError(
                 "put the user name and password in the credentials, not in the device URL"
             )
+        if parsed.scheme not in ("http", "https"):
+            raise ConfigurationError("device URL must start with http:// or https://")
+        if not parsed.host:
+            raise ConfigurationError("device URL has no host")
+        if options.tls.pin_sha256 is not None and parsed.scheme != "https":
+            raise ConfigurationError("a certificate pin needs an https:// device URL")
         self.base_url = parsed.copy_with(path="/", query=None, fragment=None)
         self.name = device_name(parsed)
         self.options = options
@@ -143,6 +150,7 @@ class _Core:
             and not self.credentials_accepted
             and req is not ROLE_PROBE
             and not (isinstance(self.auth, DigestAuth) and self.auth.offered_only_basic)
+            and not _is_stale(response)
         )
 
     def role_probe_result(self, req: HttpRequest, probe_ok: bool) -> AxisError:
@@ -176,6 +184,12 @@ class _Core:
                 self.credentials_accepted = True
             return HttpResponse(status, dict(response.headers), response.content)
         if status == 401:
+            if _is_stale(response):
+                raise AuthenticationError(
+                    "the device rejected fresh nonces as stale; check its clock and nonce "
+                    "lifetime",
+                    api=req.api,
+                )
             if sent_credentials and self.credentials_accepted:
                 raise self._forbidden(req)
             raise self._auth_failed(req)
@@ -224,6 +238,13 @@ class _Core:
         if error.device is None:
             error.device = self.name
         return error
+
+
+def _is_stale(response: httpx.Response) -> bool:
+    return any(
+        "stale=true" in header.replace(" ", "").lower()
+        for header in response.headers.get_list("www-authenticate")
+    )
 
 
 def _has_ssl_cause(exc: BaseException) -> bool:

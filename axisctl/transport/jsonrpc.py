@@ -44,7 +44,9 @@ def parse_envelope(
     """Return the ``data`` object of an answer, or raise the error it carries."""
     try:
         body = json.loads(response.content)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
+        # JSONDecodeError and UnicodeDecodeError are ValueErrors; so is an integer longer
+        # than Python's digit limit. Absurd nesting exhausts the parser's recursion.
         raise MalformedResponseError(f"{method}: answer is not JSON ({exc})", api=api) from None
     if not isinstance(body, dict):
         raise MalformedResponseError(

@@ -65,7 +65,9 @@ class TLSConfig:
 
 def _check_pin(stream: Any, pin: str) -> None:
     ssl_object = stream.get_extra_info("ssl_object")
-    der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+    # Positional: the sync backend hands over the C-level _ssl._SSLSocket, whose
+    # getpeercert() takes no keyword arguments.
+    der = ssl_object.getpeercert(True) if ssl_object is not None else None
     if not der:
         raise CertificatePinMismatchError("device presented no certificate")
     seen = certificate_fingerprint(der)
