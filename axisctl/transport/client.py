@@ -186,8 +186,7 @@ class _Core:
         if status == 401:
             if _is_stale(response):
                 raise AuthenticationError(
-                    "the device rejected fresh nonces as stale; check its clock and nonce "
-                    "lifetime",
+                    "the device rejected fresh nonces as stale; check its clock and nonce lifetime",
                     api=req.api,
                 )
             if sent_credentials and self.credentials_accepted:
