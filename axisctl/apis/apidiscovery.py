@@ -10,7 +10,7 @@ from typing import Any
 from axisctl.apis._fields import require_list, require_str
 from axisctl.errors import MalformedResponseError
 from axisctl.transport.flow import API, Flow, ModeT, operation
-from axisctl.transport.jsonrpc import json_call
+from axisctl.transport.jsonrpc import json_call, supported_versions
 
 PATH = "/axis-cgi/apidiscovery.cgi"
 API_NAME = "apidiscovery.cgi"
@@ -77,12 +77,4 @@ class ApiDiscoveryAPI(API[ModeT]):
     @operation
     def supported_versions(self) -> Flow[builtins.list[str]]:
         """Versions of the discovery API itself."""
-        data = yield from json_call(
-            api=API_NAME,
-            path=PATH,
-            method="getSupportedVersions",
-            api_version=None,
-            idempotent=True,
-        )
-        versions = require_list(data, "apiVersions", api=API_NAME, where="getSupportedVersions")
-        return [str(v) for v in versions]
+        return (yield from supported_versions(api=API_NAME, path=PATH))

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from axisctl.apis._fields import require_dict, require_list
+from axisctl.apis._fields import require_dict
 from axisctl.errors import MalformedResponseError
 from axisctl.transport.flow import API, Flow, ModeT, operation
-from axisctl.transport.jsonrpc import json_call
+from axisctl.transport.jsonrpc import json_call, supported_versions
 
 PATH = "/axis-cgi/basicdeviceinfo.cgi"
 API_NAME = "basicdeviceinfo.cgi"
@@ -110,12 +110,4 @@ class BasicDeviceInfoAPI(API[ModeT]):
     @operation
     def supported_versions(self) -> Flow[list[str]]:
         """API versions the device speaks, e.g. ``["1.0", "1.3"]``."""
-        data = yield from json_call(
-            api=API_NAME,
-            path=PATH,
-            method="getSupportedVersions",
-            api_version=None,
-            idempotent=True,
-        )
-        versions = require_list(data, "apiVersions", api=API_NAME, where="getSupportedVersions")
-        return [str(v) for v in versions]
+        return (yield from supported_versions(api=API_NAME, path=PATH))

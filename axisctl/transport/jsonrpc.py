@@ -98,3 +98,14 @@ def json_call(
         timeout=timeout,
     )
     return parse_envelope(response, api=api, method=method, forbidden_codes=forbidden_codes)
+
+
+def supported_versions(*, api: str, path: str) -> Flow[list[str]]:
+    """``getSupportedVersions``, which every JSON API answers the same way."""
+    data = yield from json_call(
+        api=api, path=path, method="getSupportedVersions", api_version=None, idempotent=True
+    )
+    versions = data.get("apiVersions")
+    if not isinstance(versions, list):
+        raise MalformedResponseError("getSupportedVersions: 'apiVersions' is not a list", api=api)
+    return [str(v) for v in versions]

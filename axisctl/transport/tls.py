@@ -181,21 +181,23 @@ class _AsyncPinnedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+def _pool_settings(config: TLSConfig, limits: httpx.Limits) -> dict[str, Any]:
+    context = config.ssl_context()
+    assert isinstance(context, ssl.SSLContext)
+    return {
+        "ssl_context": context,
+        "max_connections": limits.max_connections,
+        "max_keepalive_connections": limits.max_keepalive_connections,
+        "keepalive_expiry": limits.keepalive_expiry,
+    }
+
+
 def sync_transport(config: TLSConfig, limits: httpx.Limits) -> httpx.HTTPTransport:
     transport = httpx.HTTPTransport(verify=config.ssl_context(), limits=limits, trust_env=False)
     if config.pin_sha256 is not None:
-        context = config.ssl_context()
-        assert isinstance(context, ssl.SSLContext)
-        _replace_pool(
-            transport,
-            httpcore.ConnectionPool(
-                ssl_context=context,
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
-                keepalive_expiry=limits.keepalive_expiry,
-                network_backend=_PinnedBackend(normalize_fingerprint(config.pin_sha256)),
-            ),
-        )
+        backend = _PinnedBackend(normalize_fingerprint(config.pin_sha256))
+        pool = httpcore.ConnectionPool(**_pool_settings(config, limits), network_backend=backend)
+        _replace_pool(transport, pool)
     return transport
 
 
@@ -204,18 +206,11 @@ def async_transport(config: TLSConfig, limits: httpx.Limits) -> httpx.AsyncHTTPT
         verify=config.ssl_context(), limits=limits, trust_env=False
     )
     if config.pin_sha256 is not None:
-        context = config.ssl_context()
-        assert isinstance(context, ssl.SSLContext)
-        _replace_pool(
-            transport,
-            httpcore.AsyncConnectionPool(
-                ssl_context=context,
-                max_connections=limits.max_connections,
-                max_keepalive_connections=limits.max_keepalive_connections,
-                keepalive_expiry=limits.keepalive_expiry,
-                network_backend=_AsyncPinnedBackend(normalize_fingerprint(config.pin_sha256)),
-            ),
+        backend = _AsyncPinnedBackend(normalize_fingerprint(config.pin_sha256))
+        pool = httpcore.AsyncConnectionPool(
+            **_pool_settings(config, limits), network_backend=backend
         )
+        _replace_pool(transport, pool)
     return transport
 
 
