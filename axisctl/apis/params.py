@@ -179,7 +179,7 @@ class ParamsAPI(API[ModeT]):
         bare_group = param_text.check_name(group)
         form = {"action": "add", "template": param_text.check_name(template), "group": bare_group}
         for name, value in (values or {}).items():
-            full = f"{bare_group}.{bare_group.rsplit('.', 1)[-1][0].upper()}.{name}"
+            full = f"{bare_group}.{param_text.group_letter(bare_group)}.{name}"
             form[param_text.check_name(full)] = param_text.check_value(name, value)
         response = yield HttpRequest("POST", PATH, api=API_NAME, data=form)
         new_id = _expect_ok(response, "add")

@@ -46,6 +46,11 @@ def check_group(group: str) -> str:
     return bare
 
 
+def group_letter(group: str) -> str:
+    """``StreamProfile`` -> ``S``: dynamic groups are named after their parent's last word."""
+    return group.rsplit(".", 1)[-1][0].upper()
+
+
 def check_value(name: str, value: str) -> str:
     if "\r" in value or "\n" in value:
         raise ParseError(f"value of {name} contains a line break, which param.cgi cannot carry")

@@ -34,23 +34,18 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @web.middleware
 async def record_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    device = device_of(request)
+    status = 500
     try:
         response = await handler(request)
+        status = response.status
     except web.HTTPException as exc:
-        account = account_of(request)
-        device.record(
-            RequestRecord(
-                request.method, request.path, exc.status, account.name if account else None
-            )
-        )
+        status = exc.status
         raise
-    account = account_of(request)
-    device.record(
-        RequestRecord(
-            request.method, request.path, response.status, account.name if account else None
+    finally:
+        account = account_of(request)
+        device_of(request).record(
+            RequestRecord(request.method, request.path, status, account.name if account else None)
         )
-    )
     response.headers["Server"] = "Apache"
     return response
 

@@ -52,11 +52,6 @@ TEMPLATES: dict[str, tuple[str, dict[str, Param]]] = {
 }
 
 
-def group_letter(group: str) -> str:
-    """``StreamProfile`` -> ``S``: dynamic groups are named after their parent's last word."""
-    return group.rsplit(".", 1)[-1][0].upper()
-
-
 def matches(name: str, pattern: str) -> bool:
     """Does ``name`` lie in the group ``pattern`` (``*`` matches one segment)?"""
     name_parts = name.split(".")
@@ -116,7 +111,7 @@ class ParamStore:
         spec = TEMPLATES.get(template)
         if spec is None or spec[0] != group:
             raise ValueError(f"Template '{template}' is not valid for group '{group}'")
-        letter = group_letter(group)
+        letter = param_text.group_letter(group)
         taken = {
             int(n.split(".")[len(group.split("."))][1:])
             for n in self._params

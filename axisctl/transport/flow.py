@@ -72,9 +72,7 @@ class HttpResponse:
         charset = self.charset or default_charset
         try:
             return self.content.decode(charset)
-        except LookupError:
-            return self.content.decode(default_charset, errors="replace")
-        except UnicodeDecodeError:
+        except (LookupError, UnicodeDecodeError):
             return self.content.decode(default_charset, errors="replace")
 
 

@@ -38,11 +38,14 @@ def _bare(name: str) -> str | None:
         return None
 
 
+def _group_list(argument: str) -> list[str]:
+    """``root.Brand, Properties`` -> ``["Brand", "Properties"]``."""
+    return [param_text.strip_root(g.strip()) for g in argument.split(",") if g.strip()]
+
+
 def _list(request: web.Request, group_argument: str | None) -> web.Response:
     device = device_of(request)
-    groups = None
-    if group_argument:
-        groups = [param_text.strip_root(g.strip()) for g in group_argument.split(",") if g.strip()]
+    groups = _group_list(group_argument) if group_argument else None
     values, errors = device.params.listing(groups, level_of(request))
     return text(param_text.format_list(values, errors))
 
@@ -88,7 +91,7 @@ def _add(request: web.Request, args: MultiDict[str]) -> web.Response:
 
 def _remove(request: web.Request, group_argument: str) -> web.Response:
     device = device_of(request)
-    groups = [param_text.strip_root(g.strip()) for g in group_argument.split(",") if g.strip()]
+    groups = _group_list(group_argument)
     if not groups:
         return text("# Request failed: No group given\r\n")
     try:
