@@ -8,9 +8,12 @@ from typing import Generic, Literal
 
 from axisctl.apis.apidiscovery import ApiDiscoveryAPI, ApiEntry
 from axisctl.apis.basicdeviceinfo import BasicDeviceInfoAPI
+from axisctl.apis.io import IOPortsAPI
 from axisctl.apis.params import ParamsAPI
 from axisctl.apis.pwdgrp import UsersAPI
+from axisctl.apis.sirenlight import SirenLightAPI
 from axisctl.apis.systemready import SystemReadyAPI
+from axisctl.apis.virtualinput import VirtualInputAPI
 from axisctl.transport.auth import Credentials
 from axisctl.transport.client import AsyncTransport, ClientOptions, SyncTransport
 from axisctl.transport.flow import API, AsyncMode, Flow, ModeT, SyncMode, operation
@@ -45,6 +48,9 @@ class _Facade(API[ModeT], Generic[ModeT]):
     discovery: ApiDiscoveryAPI[ModeT]
     system: SystemReadyAPI[ModeT]
     users: UsersAPI[ModeT]
+    io: IOPortsAPI[ModeT]
+    virtual_inputs: VirtualInputAPI[ModeT]
+    siren_light: SirenLightAPI[ModeT]
 
     def _bind(
         self, transport: SyncTransport | AsyncTransport, credentials: Credentials | None
@@ -55,6 +61,9 @@ class _Facade(API[ModeT], Generic[ModeT]):
         self.discovery = ApiDiscoveryAPI(transport)
         self.system = SystemReadyAPI(transport)
         self.users = UsersAPI(transport)
+        self.io = IOPortsAPI(transport)
+        self.virtual_inputs = VirtualInputAPI(transport)
+        self.siren_light = SirenLightAPI(transport)
 
     @property
     def url(self) -> str:

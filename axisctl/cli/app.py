@@ -150,6 +150,12 @@ def cli(
 
 
 def main() -> None:
-    from axisctl.cli import demo, device_commands, sim_command  # noqa: F401 - registers commands
+    from axisctl.cli import (  # noqa: F401 - importing registers the commands
+        demo,
+        device_commands,
+        io_commands,
+        siren_commands,
+        sim_command,
+    )
 
     cli(prog_name="axisctl")

@@ -10,9 +10,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 from axisctl.sim.accounts import Account, AccountStore, DigestServer, Level
+from axisctl.sim.bus import EventBus
 from axisctl.sim.catalog import ModelSpec, model
+from axisctl.sim.clock import SimClock
 from axisctl.sim.faults import FaultPlan
+from axisctl.sim.io import IOBank
 from axisctl.sim.paramstore import ParamStore, initial_params
+from axisctl.sim.rules import RuleEngine
+from axisctl.sim.sirenlight import SirenLight
+from axisctl.sim.virtualinputs import VirtualInputs
+
+#: Seconds a simulated restart keeps the device down (outputs open, HTTP answering 503).
+RESTART_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,9 @@ class SimulatedDevice:
 
     ``user``/``password`` create the first administrator; without them the device is fresh
     from the factory (``needsetup``) and waits for an initial admin through pwdgrp.cgi.
+
+    Timed behaviour runs on ``clock`` (a real clock unless given); ``lock`` guards all
+    state and is the clock's lock, so change state only while holding it.
     """
 
     def __init__(
@@ -38,17 +50,33 @@ class SimulatedDevice:
         user: str | None = "root",
         password: str | None = "pass",
         digest_algorithms: tuple[str, ...] = ("MD5",),
+        clock: SimClock | None = None,
+        virtual_inputs: int | None = None,
+        poe_class: str = "4",
     ) -> None:
         self.spec = model(spec) if isinstance(spec, str) else spec
         self.serial = serial
+        self.clock = clock if clock is not None else SimClock()
+        self.lock = self.clock.lock
+        self.bus = EventBus()
         self.accounts = AccountStore()
         if user is not None and password is not None:
             self.accounts.accounts[user] = Account(user, password, Level.ADMIN, ptz=True)
         self.params = ParamStore(initial_params(self.spec, serial))
         self.digest = DigestServer(realm=f"AXIS_{serial}", algorithms=digest_algorithms)
         self.faults = FaultPlan()
+        self.io = IOBank(self.spec, self.params, self.clock, self.bus)
+        count = self.spec.virtual_inputs if virtual_inputs is None else virtual_inputs
+        self.virtual_inputs = VirtualInputs(count, self.clock, self.bus)
+        self.siren_light: SirenLight | None = (
+            SirenLight(self.clock, self.bus, poe_class=poe_class)
+            if any(api.id == "siren-and-light" for api in self.spec.apis)
+            else None
+        )
+        self.rules = RuleEngine(self)
         self.boot_id = str(uuid.uuid4())
         self._booted = time.monotonic()
+        self.restarting = False
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
         self.url = ""
@@ -59,6 +87,41 @@ class SimulatedDevice:
     @property
     def uptime_s(self) -> int:
         return int(time.monotonic() - self._booted)
+
+    def restart(self, seconds: float = RESTART_SECONDS) -> None:
+        """Simulate a restart: outputs open and HTTP answers 503 for ``seconds`` of clock time.
+
+        Running light and siren activities and virtual inputs are lost, as on a reboot;
+        maintenance mode and its remaining time survive (the manual's example).
+        """
+        with self.lock:
+            self.restarting = True
+            self.io.begin_restart()
+            self.virtual_inputs.reset()
+            if self.siren_light is not None:
+                self.siren_light.power_cycle()
+            self.clock.call_later(seconds, self._finish_restart)
+
+    def _finish_restart(self) -> None:
+        self.restarting = False
+        self.boot_id = str(uuid.uuid4())
+        self._booted = time.monotonic()
+        self.io.end_restart()
+
+    def factory_default(self) -> None:
+        """Back to factory state: parameters, profiles and rules reset, maintenance mode on.
+
+        Accounts are kept so that tests can go on talking to the device; a real device
+        would also forget them (``needsetup``), which a fresh ``SimulatedDevice(user=None)``
+        reproduces.
+        """
+        with self.lock:
+            self.params.reset(initial_params(self.spec, self.serial))
+            self.io.reset()
+            self.virtual_inputs.reset()
+            self.rules.clear()
+            if self.siren_light is not None:
+                self.siren_light.factory_default()
 
     def add_account(self, name: str, password: str, level: Level, ptz: bool = False) -> None:
         self.accounts.accounts[name] = Account(name, password, level, ptz=ptz)

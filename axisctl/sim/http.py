@@ -7,10 +7,13 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from axisctl.sim import handlers
+from axisctl.sim import control, handlers
+from axisctl.sim.handlers import io as io_handlers
+from axisctl.sim.handlers import sirenlight as sirenlight_handlers
+from axisctl.sim.handlers import virtualinput as virtualinput_handlers
 from axisctl.sim.accounts import Level, Outcome, verify_basic
 from axisctl.sim.device import RequestRecord, SimulatedDevice
-from axisctl.sim.faults import Fault, FaultKind
+from axisctl.sim.faults import FaultKind
 from axisctl.sim.webctx import (
     ACCOUNT,
     DEVICE_KEY,
@@ -25,8 +28,12 @@ from axisctl.sim.webctx import (
 #: handlers' own. Paths not listed are anonymous.
 PATH_LEVEL = {
     "/axis-cgi/param.cgi": Level.VIEWER,
-    "/axisctl-sim/faults": Level.ADMIN,
-    "/axisctl-sim/requests": Level.ADMIN,
+    "/axis-cgi/io/port.cgi": Level.VIEWER,
+    "/axis-cgi/io/portmanagement.cgi": Level.VIEWER,
+    "/axis-cgi/virtualinput/activate.cgi": Level.OPERATOR,
+    "/axis-cgi/virtualinput/deactivate.cgi": Level.OPERATOR,
+    "/axis-cgi/virtualinput/getschemaversions.cgi": Level.OPERATOR,
+    "/axis-cgi/siren_and_light.cgi": Level.OPERATOR,
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -53,8 +60,10 @@ async def record_middleware(request: web.Request, handler: Handler) -> web.Strea
 @web.middleware
 async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     device = device_of(request)
-    if request.path.startswith("/axisctl-sim/"):
+    if request.path.startswith(control.PREFIX):
         return await handler(request)
+    if device.restarting:
+        return web.Response(status=503, text="Restarting\n")
     latency = device.faults.take(FaultKind.LATENCY, request.path)
     if latency is not None:
         await asyncio.sleep(latency.seconds)
@@ -101,35 +110,10 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if account is None:
             return unauthorized(request)
         request[ACCOUNT] = account
-    if level_of(request) < PATH_LEVEL.get(request.path, Level.ANONYMOUS):
+    needed = Level.ADMIN if request.path.startswith(control.PREFIX) else Level.ANONYMOUS
+    if level_of(request) < PATH_LEVEL.get(request.path, needed):
         return unauthorized(request)
     return await handler(request)
-
-
-async def _faults_handler(request: web.Request) -> web.Response:
-    device = device_of(request)
-    if request.method == "DELETE":
-        device.faults.clear()
-    elif request.method == "POST":
-        try:
-            payload = await request.json()
-            if not isinstance(payload, dict):
-                raise ValueError("expected a JSON object")
-            device.faults.add(Fault.from_json(payload))
-        except ValueError as exc:
-            return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response({"faults": [f.to_json() for f in device.faults.active()]})
-
-
-async def _requests_handler(request: web.Request) -> web.Response:
-    device = device_of(request)
-    if request.method == "DELETE":
-        device.reset_stats()
-    records = [
-        {"method": r.method, "path": r.path, "status": r.status, "user": r.user}
-        for r in device.requests
-    ]
-    return web.json_response({"count": len(records), "requests": records})
 
 
 def build_app(device: SimulatedDevice) -> web.Application:
@@ -144,10 +128,17 @@ def build_app(device: SimulatedDevice) -> web.Application:
     router.add_route("*", "/axis-cgi/basicdeviceinfo.cgi", handlers.basicdeviceinfo_cgi)
     router.add_route("*", "/axis-cgi/apidiscovery.cgi", handlers.apidiscovery_cgi)
     router.add_route("*", "/axis-cgi/systemready.cgi", handlers.systemready_cgi)
-    for path, handler in (
-        ("/axisctl-sim/faults", _faults_handler),
-        ("/axisctl-sim/requests", _requests_handler),
-    ):
-        for method in ("GET", "POST", "DELETE"):
-            router.add_route(method, path, handler)
+    router.add_route("*", "/axis-cgi/io/port.cgi", io_handlers.port_cgi)
+    router.add_route("*", "/axis-cgi/io/portmanagement.cgi", io_handlers.portmanagement_cgi)
+    for name in ("activate", "deactivate", "getschemaversions"):
+        router.add_route(
+            "*",
+            f"/axis-cgi/virtualinput/{name}.cgi",
+            getattr(virtualinput_handlers, f"{name}_cgi"),
+        )
+    if device.siren_light is not None:
+        router.add_route(
+            "*", "/axis-cgi/siren_and_light.cgi", sirenlight_handlers.siren_and_light_cgi
+        )
+    control.add_routes(router)
     return app

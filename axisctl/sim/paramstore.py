@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from axisctl.codecs import param_text
@@ -65,6 +65,15 @@ def matches(name: str, pattern: str) -> bool:
 class ParamStore:
     def __init__(self, params: Mapping[str, Param]) -> None:
         self._params: dict[str, Param] = dict(params)
+        self._listeners: list[Callable[[frozenset[str]], None]] = []
+
+    def on_change(self, listener: Callable[[frozenset[str]], None]) -> None:
+        """Call ``listener`` with the names of every update applied through :meth:`apply`."""
+        self._listeners.append(listener)
+
+    def reset(self, params: Mapping[str, Param]) -> None:
+        """Replace every parameter (a factory default); listeners stay registered."""
+        self._params = dict(params)
 
     def __contains__(self, name: str) -> bool:
         return name in self._params
@@ -103,8 +112,12 @@ class ParamStore:
         return None, False
 
     def apply(self, updates: Mapping[str, str]) -> None:
+        """Apply validated updates as one change, then tell the listeners what changed."""
         for name, value in updates.items():
             self.set_value(name, value)
+        names = frozenset(updates)
+        for listener in self._listeners:
+            listener(names)
 
     def add_group(self, template: str, group: str, values: Mapping[str, str]) -> str:
         """Create a dynamic group; return its id (``S0``) or raise ``ValueError``."""

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from axisctl.sim import certs
 from axisctl.sim.catalog import ModelSpec, model
+from axisctl.sim.clock import SimClock
 from axisctl.sim.device import SimulatedDevice, serial_for
 from axisctl.sim.http import build_app
 
@@ -27,7 +28,9 @@ class Simulator:
     """``count`` devices of one model on consecutive ports starting at ``port``.
 
     ``port=0`` picks a free port for each device. ``https=True`` serves TLS with a freshly
-    generated self-signed certificate (see :attr:`certificate`).
+    generated self-signed certificate (see :attr:`certificate`). The devices share one
+    ``clock``; pass ``SimClock(manual=True)`` (or ``manual_clock=True``) to move time
+    yourself with ``sim.clock.advance(seconds)``.
     """
 
     def __init__(
@@ -42,6 +45,10 @@ class Simulator:
         https: bool = False,
         digest_algorithms: tuple[str, ...] = ("MD5",),
         first_index: int = 0,
+        clock: SimClock | None = None,
+        manual_clock: bool = False,
+        virtual_inputs: int | None = None,
+        poe_class: str = "4",
     ) -> None:
         if count < 1:
             raise ValueError("count must be at least 1")
@@ -50,6 +57,8 @@ class Simulator:
         self.spec = model(model_key) if isinstance(model_key, str) else model_key
         self.host = host
         self.port = port
+        self._owns_clock = clock is None
+        self.clock = clock if clock is not None else SimClock(manual=manual_clock)
         self.devices = [
             SimulatedDevice(
                 self.spec,
@@ -57,6 +66,9 @@ class Simulator:
                 user=user,
                 password=password,
                 digest_algorithms=digest_algorithms,
+                clock=self.clock,
+                virtual_inputs=virtual_inputs,
+                poe_class=poe_class,
             )
             for index in range(count)
         ]
@@ -102,6 +114,8 @@ class Simulator:
         runners, self._runners = self._runners, []
         for runner in runners:
             await runner.cleanup()
+        if self._owns_clock:
+            self.clock.close()
 
     async def serve(self, on_ready: Callable[[Simulator], None] | None = None) -> None:
         """Serve until SIGINT/SIGTERM or :meth:`shutdown`."""

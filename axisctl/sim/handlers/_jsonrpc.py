@@ -6,10 +6,14 @@ Errors go out with HTTP 200 and ``error{code,message}``, as every device API doe
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+
+from axisctl.sim.accounts import Level
+from axisctl.sim.webctx import level_of, unauthorized
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,8 @@ class ErrorFamily:
     method: int
     missing: int
     invalid_value: int
-    forbidden: int
+    forbidden: int | None
+    internal: int
 
 
 OLD_FAMILY = ErrorFamily(
@@ -33,6 +38,20 @@ OLD_FAMILY = ErrorFamily(
     missing=4002,
     invalid_value=1000,
     forbidden=2001,
+    internal=8000,
+)
+
+#: The family of siren_and_light, portmanagement, mqtt and ws-data-stream. It has no
+#: "only POST" code and no "forbidden" code: a role too low is refused with 401.
+NEW_FAMILY = ErrorFamily(
+    invalid_json=2101,
+    only_post=None,
+    version=2100,
+    method=2102,
+    missing=2103,
+    invalid_value=2104,
+    forbidden=None,
+    internal=1100,
 )
 
 
@@ -103,3 +122,42 @@ async def parse(request: web.Request, family: ErrorFamily, versions: tuple[str, 
                 family.version, f"The requested API version is not supported: {rpc.api_version}"
             )
     return rpc
+
+
+MethodHandler = Callable[[web.Request, RpcRequest], dict[str, Any]]
+
+
+async def dispatch(
+    request: web.Request,
+    *,
+    family: ErrorFamily,
+    versions: tuple[str, ...],
+    methods: Mapping[str, tuple[Level, MethodHandler]],
+    answer_version: str,
+    silent_method: frozenset[str] = frozenset(),
+) -> web.StreamResponse:
+    """Parse the envelope, check the caller's role for the method, run it, answer.
+
+    ``getSupportedVersions`` is answered here for every API. A method handler returns the
+    ``data`` object or raises :class:`RpcError`.
+    """
+    rpc: RpcRequest | None = None
+    try:
+        rpc = await parse(request, family, versions)
+        if rpc.method == "getSupportedVersions" and "getSupportedVersions" not in methods:
+            return answer(rpc, api_version=answer_version, data={"apiVersions": list(versions)})
+        entry = methods.get(rpc.method)
+        if entry is None:
+            raise RpcError(family.method, f"Method not supported: {rpc.method}")
+        needed, handler = entry
+        level = level_of(request)
+        if level < needed:
+            if level is Level.ANONYMOUS or family.forbidden is None:
+                return unauthorized(request)
+            raise RpcError(family.forbidden, "Access forbidden")
+        data = handler(request, rpc)
+    except RpcError as error:
+        return answer(rpc, api_version=answer_version, error=error)
+    return answer(
+        rpc, api_version=answer_version, data=data, echo_method=rpc.method not in silent_method
+    )

@@ -9,8 +9,15 @@ from aiohttp import web
 
 from axisctl.sim.accounts import Level
 from axisctl.sim.device import SimulatedDevice
-from axisctl.sim.handlers._jsonrpc import OLD_FAMILY, RpcError, RpcRequest, answer, parse
-from axisctl.sim.webctx import device_of, level_of, unauthorized
+from axisctl.sim.handlers._jsonrpc import (
+    OLD_FAMILY,
+    RpcError,
+    RpcRequest,
+    answer,
+    dispatch,
+    parse,
+)
+from axisctl.sim.webctx import device_of
 
 _RESTRICTED = ("Architecture", "Soc", "SocSerialNumber")
 
@@ -33,34 +40,6 @@ def _properties(device: SimulatedDevice) -> dict[str, str]:
         "Version": spec.firmware,
         "WebURL": "http://www.axis.com",
     }
-
-
-async def _dispatch(
-    request: web.Request,
-    *,
-    versions: tuple[str, ...],
-    methods: dict[str, tuple[Level, Callable[[web.Request, RpcRequest], dict[str, Any]]]],
-    answer_version: str,
-    silent_method: frozenset[str] = frozenset(),
-) -> web.StreamResponse:
-    rpc: RpcRequest | None = None
-    try:
-        rpc = await parse(request, OLD_FAMILY, versions)
-        entry = methods.get(rpc.method)
-        if entry is None:
-            raise RpcError(OLD_FAMILY.method, f"Method not supported: {rpc.method}")
-        needed, handler = entry
-        level = level_of(request)
-        if level < needed:
-            if level is Level.ANONYMOUS:
-                return unauthorized(request)
-            raise RpcError(OLD_FAMILY.forbidden, "Access forbidden")
-        data = handler(request, rpc)
-    except RpcError as error:
-        return answer(rpc, api_version=answer_version, error=error)
-    return answer(
-        rpc, api_version=answer_version, data=data, echo_method=rpc.method not in silent_method
-    )
 
 
 def _all_properties(request: web.Request, rpc: RpcRequest) -> dict[str, Any]:
@@ -88,8 +67,9 @@ def _versions(versions: list[str]) -> Callable[[web.Request, RpcRequest], dict[s
 
 
 async def basicdeviceinfo_cgi(request: web.Request) -> web.StreamResponse:
-    return await _dispatch(
+    return await dispatch(
         request,
+        family=OLD_FAMILY,
         versions=("1.0", "1.1", "1.2", "1.3"),
         answer_version="1.3",
         methods={
@@ -121,8 +101,9 @@ def _api_list(request: web.Request, rpc: RpcRequest) -> dict[str, Any]:
 
 
 async def apidiscovery_cgi(request: web.Request) -> web.StreamResponse:
-    return await _dispatch(
+    return await dispatch(
         request,
+        family=OLD_FAMILY,
         versions=("1.0",),
         answer_version="1.0",
         methods={
