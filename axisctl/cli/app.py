@@ -154,8 +154,8 @@ def main() -> None:
         demo,
         device_commands,
         io_commands,
-        siren_commands,
         sim_command,
+        siren_commands,
     )
 
     cli(prog_name="axisctl")

@@ -8,12 +8,12 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from axisctl.sim import control, handlers
-from axisctl.sim.handlers import io as io_handlers
-from axisctl.sim.handlers import sirenlight as sirenlight_handlers
-from axisctl.sim.handlers import virtualinput as virtualinput_handlers
 from axisctl.sim.accounts import Level, Outcome, verify_basic
 from axisctl.sim.device import RequestRecord, SimulatedDevice
 from axisctl.sim.faults import FaultKind
+from axisctl.sim.handlers import io as io_handlers
+from axisctl.sim.handlers import sirenlight as sirenlight_handlers
+from axisctl.sim.handlers import virtualinput as virtualinput_handlers
 from axisctl.sim.webctx import (
     ACCOUNT,
     DEVICE_KEY,

@@ -26,9 +26,7 @@ from axisctl.sim.paramstore import ParamStore
 
 
 class IOBank:
-    def __init__(
-        self, spec: ModelSpec, params: ParamStore, clock: SimClock, bus: EventBus
-    ) -> None:
+    def __init__(self, spec: ModelSpec, params: ParamStore, clock: SimClock, bus: EventBus) -> None:
         self.spec = spec
         self.params = params
         self.clock = clock

@@ -1,4 +1,4 @@
-"""``io/port.cgi`` and ``io/portmanagement.cgi`` of a simulated device (filled in by the I/O work)."""
+"""``io/port.cgi`` and ``io/portmanagement.cgi`` of a simulated device."""
 
 from __future__ import annotations
 
