@@ -156,6 +156,7 @@ def main() -> None:
         io_commands,
         sim_command,
         siren_commands,
+        vinput_commands,
     )
 
     cli(prog_name="axisctl")

@@ -1,3 +1,3 @@
-"""``axisctl io`` and ``axisctl vinput``: I/O ports and virtual inputs (work in progress)."""
+"""``axisctl io``: I/O ports (work in progress)."""
 
 from __future__ import annotations

@@ -1,0 +1,3 @@
+"""``axisctl vinput``: virtual inputs (work in progress)."""
+
+from __future__ import annotations
