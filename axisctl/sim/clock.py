@@ -45,6 +45,7 @@ class SimClock:
         self._timers: list[Timer] = []
         self._sequence = itertools.count()
         self._origin = time.monotonic()
+        self._wall_origin = time.time()
         self._manual_now = 0.0
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -58,6 +59,14 @@ class SimClock:
         if self.manual:
             return self._manual_now
         return time.monotonic() - self._origin
+
+    def wall(self) -> float:
+        """Unix time on this clock: real time at creation plus the clock's seconds.
+
+        Timestamps a device reports (health check, events) use it, so that they move with a
+        manual clock too.
+        """
+        return self._wall_origin + self.now()
 
     def pending(self) -> int:
         with self.lock:
