@@ -57,6 +57,24 @@ from axisctl.sim.server import Simulator
     help="Serve HTTPS with a generated self-signed certificate (fingerprint printed on stderr).",
 )
 @click.option("--sha256", "offer_sha256", is_flag=True, help="Offer Digest SHA-256 as well as MD5.")
+@click.option(
+    "--manual-clock",
+    is_flag=True,
+    help='Stop time: timed behaviour waits for POST /axisctl-sim/clock {"advance": S}.',
+)
+@click.option(
+    "--virtual-inputs",
+    type=click.IntRange(0, 1024),
+    default=None,
+    help="Number of virtual input ports (the model's default is 64).",
+)
+@click.option(
+    "--poe-class",
+    type=click.Choice(["3", "4"]),
+    default="4",
+    show_default=True,
+    help="PoE class the strobe speaker is powered with; class 3 limits light intensity.",
+)
 def sim(
     model_key: str,
     port: int,
@@ -67,16 +85,23 @@ def sim(
     no_account: bool,
     https: bool,
     offer_sha256: bool,
+    manual_clock: bool,
+    virtual_inputs: int | None,
+    poe_class: str,
 ) -> None:
     """Serve simulated devices until interrupted.
 
     Each device URL is printed on its own line on stdout once every device answers;
-    /axis-cgi/systemready.cgi works from then on. Faults for tests can be armed with
-    POST /axisctl-sim/faults (see docs/simulator.md).
+    /axis-cgi/systemready.cgi works from then on. A test bench presses inputs, reads
+    outputs, moves a manual clock and arms faults under /axisctl-sim/ (loopback only,
+    admin account; see docs/simulator.md).
 
     \b
-    Example:
+    Examples:
       axisctl sim --model p1455-le-3 --port 9000 --count 3
+      axisctl sim --model d4200-ve --manual-clock
+      curl --digest -u root:pass -d '{"circuit": "closed"}' \\
+           -H 'Content-Type: application/json' http://127.0.0.1:8081/axisctl-sim/io/1
     """
     simulator = Simulator(
         model_key,
@@ -87,6 +112,9 @@ def sim(
         password=None if no_account else sim_password,
         https=https,
         digest_algorithms=("SHA-256", "MD5") if offer_sha256 else ("MD5",),
+        manual_clock=manual_clock,
+        virtual_inputs=virtual_inputs,
+        poe_class=poe_class,
     )
 
     def announce(started: Simulator) -> None:

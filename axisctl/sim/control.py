@@ -28,7 +28,7 @@ class ControlError(Exception):
     """A bad control request: answered 400 with the message."""
 
 
-def _is_loopback(remote: str | None) -> bool:
+def is_loopback(remote: str | None) -> bool:
     if remote is None:
         return False
     try:
@@ -39,7 +39,7 @@ def _is_loopback(remote: str | None) -> bool:
 
 def _guarded(handler: Handler) -> Handler:
     async def guarded(request: web.Request) -> web.StreamResponse:
-        if not _is_loopback(request.remote):
+        if not is_loopback(request.remote):
             return web.json_response(
                 {"error": "the test-control surface answers loopback clients only"}, status=403
             )
