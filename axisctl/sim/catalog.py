@@ -171,6 +171,38 @@ MODELS: dict[str, ModelSpec] = {
         resolutions=("1920x1080", "1280x720", "640x360"),
         extra_params={"Properties.PTZ.PTZ": "yes", "Properties.PTZ.DigitalPTZ": "no"},
     ),
+    "a9188": ModelSpec(
+        key="a9188",
+        prod_nbr="A9188",
+        prod_full_name="AXIS A9188 Network I/O Relay Module",
+        prod_type="Network I/O Relay Module",
+        firmware="11.11.135",
+        build_date="Dec 04 2024 11:26",
+        hardware_id="A0B",
+        architecture="armv7hf",
+        soc="Axis Artpec-6",
+        serial_prefix="B8A44F",
+        apis=(*_COMMON_APIS, *_MQTT, *_IO, ApiSpec("virtual-input", "1.0", "Virtual Input")),
+        # Ports 1-8 are the configurable I/Os, 9-16 the relays: the numbering the LPR
+        # manual gives for "relay ports 1 to 8 ... ports 9 to 16".
+        io_ports=(
+            *_configurable(8, first_pin=1),
+            *(
+                IOPortSpec(
+                    f"Relay {index + 1}",
+                    "output",
+                    configurable=False,
+                    pin=f"R{index + 1}",
+                    relay=True,
+                )
+                for index in range(8)
+            ),
+        ),
+        virtual_inputs=64,
+        resolutions=(),
+        # A real A9188 parameter dump reports 17 (vapix-wire-formats §3.2).
+        extra_params={"Properties.IO.ManualTriggerNbr": "17"},
+    ),
     "m4328-p": ModelSpec(
         key="m4328-p",
         prod_nbr="M4328-P",

@@ -224,6 +224,14 @@ def initial_params(spec: ModelSpec, serial: str) -> dict[str, Param]:
         params[f"{base}.Output.Active"] = Param(
             "closed", write=Level.ADMIN, choices=("open", "closed")
         )
+        params[f"{base}.Output.Button"] = Param(
+            "none", write=Level.ADMIN, choices=("none", "pulse", "actinact")
+        )
+        params[f"{base}.Output.PulseTime"] = Param("0", write=Level.ADMIN, int_range=(0, 65535))
+        params[f"{base}.Output.Mode"] = Param(
+            "bistable", write=Level.ADMIN, choices=("monostable", "bistable")
+        )
+        params[f"{base}.Output.DelayTime"] = Param("1", write=Level.ADMIN, int_range=(0, 3600))
     for name, value in spec.extra_params.items():
         params[name] = ro(value)
     return params
