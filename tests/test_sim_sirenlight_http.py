@@ -263,15 +263,23 @@ def test_viewers_are_refused(msim: Simulator) -> None:
     assert response.status_code == 401
 
 
-def _upload(http: httpx.Client, mode: str, profiles: Any) -> dict[str, Any]:
-    request = {"apiVersion": "1.0", "context": "t", "method": "uploadProfiles"}
-    request["params"] = {"uploadMode": mode}  # type: ignore[assignment]
-    files = {
-        "request": (None, json.dumps(request), "application/json"),
-        "file": ("profiles", json.dumps(profiles).encode(), "application/json"),
+def _multipart(http: httpx.Client, request: dict[str, Any], file: bytes) -> dict[str, Any]:
+    files: dict[str, tuple[str | None, bytes, str]] = {
+        "request": (None, json.dumps(request).encode(), "application/json"),
+        "file": ("profiles", file, "application/json"),
     }
     answer: dict[str, Any] = http.post(PATH, files=files).json()
     return answer
+
+
+def _upload(http: httpx.Client, mode: str, profiles: Any) -> dict[str, Any]:
+    request = {
+        "apiVersion": "1.0",
+        "context": "t",
+        "method": "uploadProfiles",
+        "params": {"uploadMode": mode},
+    }
+    return _multipart(http, request, json.dumps(profiles).encode())
 
 
 def names(http: httpx.Client) -> list[str]:
@@ -302,22 +310,7 @@ def test_a_bad_upload_changes_nothing(http: httpx.Client) -> None:
         == 1201
     )
     assert _upload(http, "sideways", [profile("New")])["error"]["code"] == 2104
-    not_json = http.post(
-        PATH,
-        files={
-            "request": (
-                None,
-                json.dumps(
-                    {
-                        "apiVersion": "1.0",
-                        "method": "uploadProfiles",
-                        "params": {"uploadMode": "add"},
-                    }
-                ),
-                "application/json",
-            ),
-            "file": ("profiles", b"[{", "application/json"),
-        },
-    ).json()
+    upload = {"apiVersion": "1.0", "method": "uploadProfiles", "params": {"uploadMode": "add"}}
+    not_json = _multipart(http, upload, b"[{")
     assert not_json["error"]["code"] == 2101
     assert names(http) == ["Keep"]

@@ -1,48 +1,16 @@
-"""The I/O ports of a simulated device: circuits, normal states, pulses and sequences.
+"""The :class:`IOBank`: the state of a simulated device's ports and the events they publish.
 
-CONTRACT (other components rely on these names):
-
-- ``IOBank(spec, params, clock, bus)``; ports are numbered 1..N as in port.cgi
-  (``IOPort.I<n-1>`` in param.cgi, ``"n-1"`` in portmanagement.cgi).
-- ``press(port)`` / ``release(port)``: tie an input to pin 1 (closed) or leave it floating.
-- ``drive_input(port, volts)``: ``None`` floating, above 1 V reads open, else closed.
-- ``circuit(port) -> "open" | "closed"``, ``is_active(port) -> bool`` (state != normal state).
-- ``set_output(port, active)``; ``output_active(port)``.
-- ``count``: number of ports; ``describe(port) -> dict`` for the test-control surface:
-  ``{"port": n, "name", "direction", "normalState", "circuit", "active"}``.
-- ``begin_restart()`` / ``end_restart()``: outputs open during a restart, then normal.
-- ``reset()``: after a factory default (parameters already reset): inputs floating,
-  outputs at their normal state, sequences cancelled.
-- Changes publish ``TOPIC_INPUT_PORT`` / ``TOPIC_OUTPUT_PORT`` on the bus, with source
-  ``{"port": "<0-based index>"}`` and data ``{"state": "1" | "0"}`` (active or not).
-
-Behaviour, from the manuals (D4200-VE L2283-L2298, P1455-LE L2011-L2038):
-
-- A port is active when its circuit differs from its normal state. The parameters are the
-  source of truth for configuration: ``IOPort.I<n>.Input.Trig`` names the circuit in which
-  an input is active (so ``Trig=closed`` means normal state open) and ``Output.Active`` the
-  circuit in which an output is active.
-- An input reads open when floating or driven above 1 V, closed when tied to pin 1.
-- Outputs open during a restart and go back to their normal state afterwards.
-- Changing any I/O setting (``IOPort.*`` through param.cgi, or setPorts) returns every
-  output to its normal state and cancels running sequences and pulses.
-
-Besides the contract's events, inputs also publish ``TOPIC_DIGITAL_INPUT`` (``InputToken``,
-``LogicalState`` ``true``/``false``) and relays ``TOPIC_RELAY`` (``RelayToken``,
-``LogicalState`` ``active``/``inactive``); tokens are the 0-based port index. The state of
-every port is published once at power-up, so ``bus.current()`` always holds it.
-
-Every method takes the device lock (the clock's re-entrant lock); timers fire under it.
+See the package docstring for the contract and the behaviour from the manuals. Timed
+programs live in :mod:`~axisctl.sim.io.programs`, setPorts validation in
+:mod:`~axisctl.sim.io.setports`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from axisctl.codecs import param_text
 from axisctl.codecs.port_action import PortAction
 from axisctl.sim.bus import (
     TOPIC_DIGITAL_INPUT,
@@ -53,84 +21,18 @@ from axisctl.sim.bus import (
     SimEvent,
 )
 from axisctl.sim.catalog import ModelSpec
-from axisctl.sim.clock import SimClock, Timer
+from axisctl.sim.clock import SimClock
+from axisctl.sim.io.ports import CLOSED, INPUT, OPEN, OUTPUT, other, param_name
+from axisctl.sim.io.programs import Programs, check_sequence
+from axisctl.sim.io.setports import PortSettingError, invalid, plan_ports
 from axisctl.sim.paramstore import ParamStore
-
-OPEN = "open"
-CLOSED = "closed"
-INPUT = "input"
-OUTPUT = "output"
 
 #: Above this many volts an input reads open (the manuals: "a voltage above 1 V DC").
 OPEN_ABOVE_VOLTS = 1.0
 
-#: Longest step of a state sequence (portmanagement.cgi setStateSequence), in ms.
-MAX_SEQUENCE_STEP_MS = 65535
-
-#: Longest name or usage setPorts accepts; matches the IOPort parameters' limit.
-MAX_TEXT = 64
-
-#: The general error codes of portmanagement.cgi that setPorts reports per port.
-INVALID_VALUE = 2104
-
-_SETTABLE = ("port", "name", "usage", "direction", "normalState", "state")
-
-
-class SequenceOngoingError(Exception):
-    """A state sequence already runs on the port (portmanagement.cgi error 2200)."""
-
-
-def _other(state: str) -> str:
-    return CLOSED if state == OPEN else OPEN
-
-
-@dataclass
-class _Program:
-    """Timed steps on one output: a port.cgi action or a setStateSequence."""
-
-    steps: Sequence[tuple[Callable[[], None], float]]  # (apply, seconds until the next)
-    timer: Timer | None = None
-    done: bool = False
-
-    def cancel(self) -> None:
-        self.done = True
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-
-
-@dataclass(frozen=True)
-class PortSettingError:
-    """One failure of setPorts, in the shape of the documented ``details``."""
-
-    code: int
-    message: str
-    port: str | None = None
-    property_name: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        details: dict[str, str] = {}
-        if self.port is not None:
-            details["port"] = self.port
-        if self.property_name is not None:
-            details["propertyName"] = self.property_name
-        body: dict[str, Any] = {"code": self.code, "message": self.message}
-        if details:
-            body["details"] = details
-        return body
-
-
-@dataclass
-class _PortPlan:
-    """The validated part of one setPorts entry."""
-
-    index: int
-    updates: dict[str, str] = field(default_factory=dict)
-    state: str | None = None
-
 
 class IOBank:
-    """The digital I/O ports of one simulated device (see the module docstring)."""
+    """The digital I/O ports of one simulated device (see the package docstring)."""
 
     def __init__(self, spec: ModelSpec, params: ParamStore, clock: SimClock, bus: EventBus) -> None:
         self.spec = spec
@@ -143,8 +45,7 @@ class IOBank:
         self._input_closed = [False] * count
         # The circuit each output drives; meaningful while the port is an output.
         self._output_closed = [False] * count
-        self._actions: dict[int, _Program] = {}
-        self._sequences: dict[int, _Program] = {}
+        self._programs = Programs(clock)
         self._restarting = False
         self._published: dict[int, tuple[str, bool]] = {}
         with self.lock:
@@ -202,8 +103,7 @@ class IOBank:
 
     def sequence_running(self, port: int) -> bool:
         with self.lock:
-            program = self._sequences.get(self._index(port))
-            return program is not None and not program.done
+            return self._programs.sequence_running(self._index(port))
 
     def describe(self, port: int) -> dict[str, Any]:
         """The port as the test-control surface shows it."""
@@ -288,17 +188,12 @@ class IOBank:
         with self.lock:
             index = self._index(action.port)
             self._require_output(index)
-            previous = self._actions.pop(index, None)
-            if previous is not None:
-                previous.cancel()
             waits = [ms / 1000 for ms in action.waits_ms] + [0.0]
             steps = [
                 (self._step_active(index, active), wait)
                 for active, wait in zip(action.states, waits, strict=True)
             ]
-            program = _Program(steps)
-            self._actions[index] = program
-            self._run(program, 0, self._actions, index)
+            self._programs.start_action(index, steps)
 
     def start_sequence(self, port: int, steps: Iterable[tuple[str, int]]) -> None:
         """Run setStateSequence steps ``(circuit, ms)`` on output ``port``.
@@ -307,42 +202,13 @@ class IOBank:
         state stays. Raises :class:`SequenceOngoingError` while one runs on the port and
         ``ValueError`` for a bad step or an input port.
         """
-        checked: list[tuple[str, int]] = []
-        for state, ms in steps:
-            if state not in (OPEN, CLOSED):
-                raise ValueError(f"a step's state is open or closed, not {state!r}")
-            if isinstance(ms, bool) or not isinstance(ms, int):
-                raise ValueError("a step's time is a whole number of milliseconds")
-            if not 0 <= ms <= MAX_SEQUENCE_STEP_MS:
-                raise ValueError(f"a step lasts 0..{MAX_SEQUENCE_STEP_MS} ms, not {ms}")
-            checked.append((state, ms))
-        if not checked:
-            raise ValueError("a sequence needs at least one step")
+        checked = check_sequence(steps)
         with self.lock:
             index = self._index(port)
             self._require_output(index)
-            if self.sequence_running(port):
-                raise SequenceOngoingError("State sequence already ongoing.")
-            program = _Program(
-                [(self._step_circuit(index, state), ms / 1000) for state, ms in checked]
+            self._programs.start_sequence(
+                index, [(self._step_circuit(index, state), ms / 1000) for state, ms in checked]
             )
-            self._sequences[index] = program
-            self._run(program, 0, self._sequences, index)
-
-    def _run(self, program: _Program, step: int, owner: dict[int, _Program], index: int) -> None:
-        if program.done:
-            return
-        apply, wait = program.steps[step]
-        apply()
-        if step + 1 >= len(program.steps):
-            program.done = True
-            program.timer = None
-            if owner.get(index) is program:
-                del owner[index]
-            return
-        program.timer = self.clock.call_later(
-            wait, lambda: self._run(program, step + 1, owner, index)
-        )
 
     def _step_active(self, index: int, active: bool) -> Callable[[], None]:
         return lambda: self._set_active(index, active)
@@ -360,16 +226,7 @@ class IOBank:
         ``state`` of outputs, so that it is read against the new normal state.
         """
         with self.lock:
-            errors: list[PortSettingError] = []
-            plans: list[_PortPlan] = []
-            changed: list[str] = []
-            for entry in entries:
-                plan = self._plan(entry, errors)
-                if plan is None:
-                    continue
-                plans.append(plan)
-                if len(entry) > 1:
-                    changed.append(str(plan.index))
+            plans, changed, errors = plan_ports(entries, self.spec.io_ports, self._direction)
             updates: dict[str, str] = {}
             for plan in plans:
                 updates.update(plan.updates)
@@ -380,75 +237,10 @@ class IOBank:
                 if plan.state is None:
                     continue
                 if self._direction(plan.index) != OUTPUT:
-                    errors.append(self._invalid(plan.index, "state"))
+                    errors.append(invalid(plan.index, "state"))
                     continue
                 self._set_closed(plan.index, plan.state == CLOSED)
             return list(dict.fromkeys(changed)), errors
-
-    def _plan(self, entry: Any, errors: list[PortSettingError]) -> _PortPlan | None:
-        if not isinstance(entry, dict):
-            errors.append(PortSettingError(INVALID_VALUE, "Invalid parameter value specified"))
-            return None
-        port_id = entry.get("port")
-        if (
-            not isinstance(port_id, str)
-            or not port_id.isascii()
-            or not port_id.isdigit()
-            or len(port_id) > 4
-            or int(port_id) >= self.count
-        ):
-            errors.append(
-                PortSettingError(
-                    INVALID_VALUE,
-                    "Invalid parameter value specified",
-                    port=port_id if isinstance(port_id, str) else None,
-                    property_name="port",
-                )
-            )
-            return None
-        index = int(port_id)
-        spec = self.spec.io_ports[index]
-        plan = _PortPlan(index)
-        for key in entry:
-            if key not in _SETTABLE:
-                errors.append(self._invalid(index, key))
-        direction = self._direction(index)
-        wanted = entry.get("direction")
-        if wanted is not None:
-            if wanted not in (INPUT, OUTPUT) or (wanted != direction and not spec.configurable):
-                errors.append(self._invalid(index, "direction"))
-            else:
-                direction = wanted
-                plan.updates[self._name(index, "Direction")] = wanted
-        group = "Input" if direction == INPUT else "Output"
-        for key, param in (("name", f"{group}.Name"), ("usage", "Usage")):
-            value = entry.get(key)
-            if value is None:
-                continue
-            if not isinstance(value, str) or not _text_ok(value):
-                errors.append(self._invalid(index, key))
-            else:
-                plan.updates[self._name(index, param)] = value
-        normal = entry.get("normalState")
-        if normal is not None:
-            if normal not in (OPEN, CLOSED):
-                errors.append(self._invalid(index, "normalState"))
-            else:
-                trigger = "Input.Trig" if direction == INPUT else "Output.Active"
-                plan.updates[self._name(index, trigger)] = _other(normal)
-        state = entry.get("state")
-        if state is not None:
-            if state not in (OPEN, CLOSED) or direction != OUTPUT:
-                errors.append(self._invalid(index, "state"))
-            else:
-                plan.state = state
-        return plan
-
-    @staticmethod
-    def _invalid(index: int, prop: str) -> PortSettingError:
-        return PortSettingError(
-            INVALID_VALUE, "Invalid parameter value specified", port=str(index), property_name=prop
-        )
 
     def _on_params_changed(self, names: frozenset[str]) -> None:
         if not any(name.startswith("IOPort.") for name in names):
@@ -494,11 +286,8 @@ class IOBank:
             raise ValueError(f"port must be 1..{self.count}, got {port!r}")
         return port - 1
 
-    def _name(self, index: int, leaf: str) -> str:
-        return f"IOPort.I{index}.{leaf}"
-
     def _param(self, index: int, leaf: str, default: str) -> str:
-        name = self._name(index, leaf)
+        name = param_name(index, leaf)
         return self.params.value(name) if name in self.params else default
 
     def _direction(self, index: int) -> str:
@@ -507,8 +296,8 @@ class IOBank:
 
     def _normal(self, index: int) -> str:
         if self._direction(index) == INPUT:
-            return _other(self._param(index, "Input.Trig", CLOSED))
-        return _other(self._param(index, "Output.Active", CLOSED))
+            return other(self._param(index, "Input.Trig", CLOSED))
+        return other(self._param(index, "Output.Active", CLOSED))
 
     def _circuit(self, index: int) -> str:
         if self._direction(index) == INPUT:
@@ -523,7 +312,7 @@ class IOBank:
 
     def _set_active(self, index: int, active: bool) -> None:
         normal = self._normal(index)
-        self._set_closed(index, (_other(normal) if active else normal) == CLOSED)
+        self._set_closed(index, (other(normal) if active else normal) == CLOSED)
 
     def _set_closed(self, index: int, closed: bool) -> None:
         if self._restarting:
@@ -538,10 +327,7 @@ class IOBank:
             self._output_closed[index] = self._normal(index) == CLOSED
 
     def _cancel_programs(self) -> None:
-        for programs in (self._actions, self._sequences):
-            for program in programs.values():
-                program.cancel()
-            programs.clear()
+        self._programs.cancel_all()
 
     def _sync_counts(self) -> None:
         """``Input.NbrOfInputs`` and ``Output.NbrOfOutputs`` follow configurable ports."""
@@ -586,13 +372,3 @@ class IOBank:
                 )
             )
         return events
-
-
-def _text_ok(value: str) -> bool:
-    if len(value) > MAX_TEXT:
-        return False
-    try:
-        param_text.check_value("", value)
-    except ValueError:
-        return False
-    return True

@@ -1,91 +1,36 @@
-"""I/O ports: ``io/port.cgi``, ``io/portmanagement.cgi`` and the ``IOPort`` parameters.
-
-Every method takes and returns port **numbers counted from 1**, as the manuals ("Port 1")
-and port.cgi do. portmanagement.cgi names ports by 0-based index strings (``"0"``) and
-param.cgi by ``IOPort.I<index>``; this module converts, and :class:`Port` carries both
-``number`` and ``index``.
-
-A port is *active* when its circuit state differs from its *normal state*: an input whose
-normal state is open becomes active when its circuit is closed (tied to pin 1).
-"""
+"""The :class:`IOPortsAPI`: port.cgi, portmanagement.cgi and the ``IOPort`` parameters."""
 
 from __future__ import annotations
 
 import builtins
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from axisctl.apis._fields import require_list, require_str
+from axisctl.apis._fields import require_list
+from axisctl.apis.io.errors import SEQUENCE_ONGOING, SequenceOngoingError, _raise_port_failures
+from axisctl.apis.io.models import (
+    MANAGEMENT_API,
+    PORT_API,
+    Port,
+    PortChange,
+    SequenceStep,
+    _check_number,
+    _coerce,
+)
 from axisctl.codecs import param_text, port_action
 from axisctl.codecs.port_action import CircuitState, Direction, PortAction
 from axisctl.errors import ConfigurationError, DeviceError, MalformedResponseError, ParseError
-from axisctl.transport.flow import API, Flow, HttpRequest, HttpResponse, ModeT, operation
+from axisctl.transport.flow import API, Flow, HttpRequest, ModeT, operation
 from axisctl.transport.jsonrpc import build_envelope, parse_envelope, supported_versions
 
-__all__ = [
-    "MANAGEMENT_API",
-    "MODULE_INPUTS",
-    "MODULE_RELAYS",
-    "PORT_API",
-    "CircuitState",
-    "Direction",
-    "IOPortsAPI",
-    "Port",
-    "PortAction",
-    "PortChange",
-    "PortConfigurationError",
-    "PortFailure",
-    "SequenceOngoingError",
-    "SequenceStep",
-    "module_input_port",
-    "relay_port",
-]
-
 PORT_PATH = "/axis-cgi/io/port.cgi"
-PORT_API = "port.cgi"
 MANAGEMENT_PATH = "/axis-cgi/io/portmanagement.cgi"
-MANAGEMENT_API = "portmanagement.cgi"
 PARAM_PATH = "/axis-cgi/param.cgi"
 
 V = TypeVar("V")
 
-#: The error code of setStateSequence while another sequence runs on the port.
-SEQUENCE_ONGOING = 2200
-#: Longest step of a state sequence, in milliseconds.
-MAX_STEP_MS = 65535
 #: Most ports one setPorts request may carry.
 MAX_PORTS_PER_REQUEST = 256
-
-#: An Axis I/O relay module has 8 inputs and 8 relays; relay n is port 8 + n (the LPR
-#: manual: "relay ports 1 to 8 ... correspond to ports 9 to 16").
-MODULE_INPUTS = 8
-MODULE_RELAYS = 8
-
-
-def relay_port(relay: int) -> int:
-    """The port number (9..16) of relay ``relay`` (1..8) of an Axis I/O relay module."""
-    _check_module_number(relay, "relay")
-    return MODULE_INPUTS + relay
-
-
-def module_input_port(input_number: int) -> int:
-    """The port number (1..8) of input ``input_number`` (1..8) of an Axis I/O relay module."""
-    _check_module_number(input_number, "input")
-    return input_number
-
-
-def _check_module_number(value: int, what: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8:
-        raise ValueError(f"a relay module has {what}s 1 to 8, got {value!r}")
-
-
-def _check_number(number: int) -> int:
-    try:
-        return port_action.check_port(number)
-    except ParseError as exc:
-        raise ConfigurationError(exc.message) from None
 
 
 def _check_numbers(numbers: Iterable[int]) -> builtins.list[int]:
@@ -93,231 +38,6 @@ def _check_numbers(numbers: Iterable[int]) -> builtins.list[int]:
     if not checked:
         raise ConfigurationError("give at least one port number")
     return checked
-
-
-def _normal_from_trigger(trigger: str, where: str) -> CircuitState:
-    """``Input.Trig`` / ``Output.Active`` name the *active* circuit; normal is the other one."""
-    try:
-        return CircuitState(trigger).opposite
-    except ValueError:
-        raise MalformedResponseError(
-            f"{where} is {trigger!r}, expected open or closed", api="param.cgi"
-        ) from None
-
-
-@dataclass(frozen=True)
-class Port:
-    """One I/O port.
-
-    ``number`` counts from 1 (port.cgi, the manuals, every method here); ``index`` from 0
-    (portmanagement.cgi, ``IOPort.I<index>``). ``state`` is the circuit right now.
-    """
-
-    index: int
-    name: str
-    direction: Direction
-    state: CircuitState
-    normal_state: CircuitState
-    configurable: bool = False
-    readonly: bool = False
-    usage: str = ""
-
-    @property
-    def number(self) -> int:
-        """The 1-based port number of port.cgi and of the manuals."""
-        return self.index + 1
-
-    @property
-    def active(self) -> bool:
-        """Whether the port is activated: its circuit differs from its normal state."""
-        return self.state != self.normal_state
-
-    @property
-    def is_output(self) -> bool:
-        return self.direction is Direction.OUTPUT
-
-    @classmethod
-    def from_json(cls, item: Any, position: int) -> Port:
-        """One entry of getPorts' ``items``."""
-        where = f"getPorts: items[{position}]"
-        if not isinstance(item, dict):
-            raise MalformedResponseError(f"{where} is not an object", api=MANAGEMENT_API)
-        port_id = require_str(item, "port", api=MANAGEMENT_API, where=where)
-        if not port_id.isascii() or not port_id.isdigit():
-            raise MalformedResponseError(
-                f"{where}: port id {port_id!r} is not a number", api=MANAGEMENT_API
-            )
-        name = item.get("name", "")
-        usage = item.get("usage", "")
-        return cls(
-            index=int(port_id),
-            name=name if isinstance(name, str) else "",
-            direction=_enum(Direction, item, "direction", where),
-            state=_enum(CircuitState, item, "state", where),
-            normal_state=_enum(CircuitState, item, "normalState", where),
-            configurable=item.get("configurable") is True,
-            readonly=item.get("readonly") is True,
-            usage=usage if isinstance(usage, str) else "",
-        )
-
-
-def _enum(kind: type[Any], item: Mapping[str, Any], key: str, where: str) -> Any:
-    raw = require_str(item, key, api=MANAGEMENT_API, where=where)
-    try:
-        return kind(raw)
-    except ValueError:
-        choices = "/".join(member.value for member in kind)
-        raise MalformedResponseError(
-            f"{where}: {key} is {raw!r}, expected {choices}", api=MANAGEMENT_API
-        ) from None
-
-
-@dataclass(frozen=True)
-class PortChange:
-    """What to change on one port with :meth:`IOPortsAPI.set_ports`; ``None`` keeps a value.
-
-    ``state`` applies to outputs only and is applied after ``normal_state``.
-    """
-
-    number: int
-    name: str | None = None
-    usage: str | None = None
-    direction: Direction | str | None = None
-    normal_state: CircuitState | str | None = None
-    state: CircuitState | str | None = None
-
-    def to_json(self) -> dict[str, str]:
-        entry = {"port": str(_check_number(self.number) - 1)}
-        for key, value in (("name", self.name), ("usage", self.usage)):
-            if value is not None:
-                if not isinstance(value, str):
-                    raise ConfigurationError(f"port {self.number}: {key} must be text")
-                entry[key] = value
-        if self.direction is not None:
-            entry["direction"] = _coerce(Direction, self.direction, "direction").value
-        for key, state in (("normalState", self.normal_state), ("state", self.state)):
-            if state is not None:
-                entry[key] = _coerce(CircuitState, state, key).value
-        return entry
-
-
-def _coerce(kind: type[Any], value: Any, what: str) -> Any:
-    if isinstance(value, kind):
-        return value
-    try:
-        return kind(value)
-    except ValueError:
-        choices = " or ".join(member.value for member in kind)
-        raise ConfigurationError(f"{what} must be {choices}, got {value!r}") from None
-
-
-@dataclass(frozen=True)
-class PortFailure:
-    """One per-port failure of a setPorts call.
-
-    ``number`` is the 1-based port (``None`` when the device did not say which),
-    ``property_name`` the portmanagement property (``"direction"``) when it named one.
-    """
-
-    code: int
-    message: str
-    number: int | None
-    property_name: str | None = None
-
-
-class PortConfigurationError(DeviceError):
-    """setPorts failed for some ports or properties; the device applied the rest.
-
-    ``failures`` lists every failure the device reported, the first one included.
-    """
-
-    def __init__(self, message: str, *, code: int, failures: tuple[PortFailure, ...]) -> None:
-        super().__init__(message, code=code, method="setPorts", api=MANAGEMENT_API)
-        self.failures = failures
-
-    def __str__(self) -> str:
-        base = super().__str__()
-        parts = []
-        for failure in self.failures:
-            port = f"port {failure.number}" if failure.number is not None else "a port"
-            prop = f" ({failure.property_name})" if failure.property_name else ""
-            parts.append(f"{port}{prop}: {failure.message}")
-        return f"{base} ({'; '.join(parts)})" if parts else base
-
-
-class SequenceOngoingError(DeviceError):
-    """setStateSequence refused: a sequence already runs on that port (error 2200)."""
-
-
-@dataclass(frozen=True)
-class SequenceStep:
-    """One step of a state sequence: set the circuit to ``state``, then wait ``ms``."""
-
-    state: CircuitState
-    ms: int
-
-    @classmethod
-    def parse(cls, text: str) -> SequenceStep:
-        """``"open:1000"`` -> ``SequenceStep(CircuitState.OPEN, 1000)``."""
-        state, sep, ms = text.partition(":")
-        if not sep or not ms.isascii() or not ms.isdigit():
-            raise ConfigurationError(f"step {text!r}: expected STATE:MS, e.g. open:1000")
-        return cls(_coerce(CircuitState, state.strip().lower(), f"step {text!r}: state"), int(ms))
-
-    def to_json(self) -> dict[str, Any]:
-        if isinstance(self.ms, bool) or not isinstance(self.ms, int):
-            raise ConfigurationError("a sequence step's time is a whole number of milliseconds")
-        if not 0 <= self.ms <= MAX_STEP_MS:
-            raise ConfigurationError(f"a step lasts 0..{MAX_STEP_MS} ms, got {self.ms}")
-        state = _coerce(CircuitState, self.state, "state")
-        return {"state": state.value, "time": self.ms}
-
-
-def _failure(item: Any) -> PortFailure | None:
-    if not isinstance(item, dict):
-        return None
-    code = item.get("code")
-    message = item.get("message")
-    details = item.get("details")
-    port = details.get("port") if isinstance(details, dict) else None
-    prop = details.get("propertyName") if isinstance(details, dict) else None
-    number = int(port) + 1 if isinstance(port, str) and port.isascii() and port.isdigit() else None
-    return PortFailure(
-        code=code if isinstance(code, int) and not isinstance(code, bool) else 0,
-        message=message if isinstance(message, str) else "(no message)",
-        number=number,
-        property_name=prop if isinstance(prop, str) else None,
-    )
-
-
-def _raise_port_failures(response: HttpResponse) -> None:
-    """Turn setPorts' per-port ``details``/``errors`` into :class:`PortConfigurationError`.
-
-    Anything else (success, a whole-request error, a malformed answer) is left to
-    :func:`parse_envelope`.
-    """
-    try:
-        body = json.loads(response.content)
-    except (ValueError, RecursionError):
-        return
-    error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict):
-        return
-    code = error.get("code")
-    if not isinstance(code, int) or isinstance(code, bool):
-        return
-    failures = [_failure(error)]
-    rest = error.get("errors")
-    if isinstance(rest, list):
-        failures += [_failure(item) for item in rest]
-    reported = tuple(f for f in failures if f is not None)
-    if not any(f.number is not None for f in reported):
-        # A whole-request error such as 2103 with details {"missing_element": "ports"}.
-        return
-    message = error.get("message")
-    raise PortConfigurationError(
-        message if isinstance(message, str) else "(no message)", code=code, failures=reported
-    )
 
 
 class IOPortsAPI(API[ModeT]):
@@ -646,3 +366,13 @@ def _port_from_params(
         configurable=get("Configurable", "no").strip().lower() == "yes",
         usage=get("Usage", ""),
     )
+
+
+def _normal_from_trigger(trigger: str, where: str) -> CircuitState:
+    """``Input.Trig`` / ``Output.Active`` name the *active* circuit; normal is the other one."""
+    try:
+        return CircuitState(trigger).opposite
+    except ValueError:
+        raise MalformedResponseError(
+            f"{where} is {trigger!r}, expected open or closed", api="param.cgi"
+        ) from None
