@@ -2,9 +2,27 @@
 
 from axisctl.apis.apidiscovery import ApiEntry, ApiStatus
 from axisctl.apis.basicdeviceinfo import DeviceInfo
+from axisctl.apis.io import (
+    CircuitState,
+    Direction,
+    Port,
+    PortChange,
+    module_input_port,
+    relay_port,
+)
 from axisctl.apis.params import Brand, ParameterGroupError, Properties
 from axisctl.apis.pwdgrp import Role, User
+from axisctl.apis.sirenlight import (
+    Capabilities,
+    Duration,
+    LightSettings,
+    Profile,
+    SirenSettings,
+    Status,
+    UploadMode,
+)
 from axisctl.apis.systemready import SystemReady
+from axisctl.apis.virtualinput import VirtualInputError
 from axisctl.device import AsyncDevice, Device
 from axisctl.errors import (
     AuthenticationError,
@@ -34,7 +52,9 @@ __all__ = [
     "AuthenticationError",
     "AxisError",
     "Brand",
+    "Capabilities",
     "CertificatePinMismatchError",
+    "CircuitState",
     "ClientOptions",
     "ConfigurationError",
     "ConnectionLostError",
@@ -44,18 +64,30 @@ __all__ = [
     "DeviceInfo",
     "DeviceTimeoutError",
     "DeviceUnreachableError",
+    "Direction",
+    "Duration",
     "ForbiddenError",
     "HTTPStatusError",
+    "LightSettings",
     "MalformedResponseError",
     "ParameterGroupError",
     "ParseError",
+    "Port",
+    "PortChange",
+    "Profile",
     "Properties",
     "Role",
+    "SirenSettings",
+    "Status",
     "SystemReady",
     "TLSConfig",
     "TLSError",
     "TransportError",
     "UnsupportedAPIError",
+    "UploadMode",
     "User",
+    "VirtualInputError",
     "__version__",
+    "module_input_port",
+    "relay_port",
 ]

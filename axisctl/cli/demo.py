@@ -8,11 +8,13 @@ import click
 from rich.progress import Progress
 
 from axisctl.apis.pwdgrp import Role
+from axisctl.apis.sirenlight import LightSettings, Profile, SirenSettings
 from axisctl.cli.app import cli
 from axisctl.cli.output import console, print_table
 from axisctl.device import Device
 from axisctl.errors import ForbiddenError
 from axisctl.sim.catalog import MODELS
+from axisctl.sim.rules import DigitalInputActive, Rule, RunProfileWhileActive
 from axisctl.sim.server import Simulator
 
 
@@ -25,7 +27,9 @@ def demo(count: int) -> None:
 
     Starts the simulators on free loopback ports, then for each device reads its identity,
     API list and readiness, changes a parameter and reads it back, and counts the HTTP
-    requests the device served: with Digest challenge reuse each call costs one.
+    requests the device served: with Digest challenge reuse each call costs one. Then it
+    plays the strobe speaker manual's example: profile A started over HTTP, profile B of
+    higher priority while a digital input is pressed, A again when it is released.
     """
     rows = []
     with ExitStack() as stack:
@@ -69,7 +73,9 @@ def demo(count: int) -> None:
             "requests/calls: HTTP requests the device served per library call; "
             "the one extra is the first Digest challenge, reused afterwards."
         )
-        _show_roles(simulators[0])
+        strobe = next(s for s in simulators if s.spec.key == "d4200-ve")
+        _show_roles(strobe)
+        _show_strobe(strobe)
     console.print(
         "\nNext: [bold]axisctl sim --model d4200-ve[/] in one terminal, "
         "[bold]axisctl --device http://127.0.0.1:8081 --user root info[/] in another."
@@ -90,4 +96,53 @@ def _show_roles(simulator: Simulator) -> None:
             outcome = f"refused: {error.message}"
     console.print(
         f"\nA viewer on {brand.prod_short_name} may read Brand; its parameter write was {outcome}."
+    )
+
+
+def _show_strobe(simulator: Simulator) -> None:
+    """The manual's two-priorities example: A by hand, B while digital input 1 is active."""
+    simulated = simulator.devices[0]
+    simulated.rules.add(Rule(DigitalInputActive(port=1), RunProfileWhileActive("B")))
+    rows = []
+    with Device(simulated.url, "root", "pass") as speaker:
+        lights = speaker.siren_light
+        lights.set_maintenance(False)  # a new strobe speaker starts in maintenance mode
+        lights.add_profile(
+            Profile("A", light=LightSettings("Steady", colors=("green",), priority=3))
+        )
+        lights.add_profile(
+            Profile(
+                "B",
+                light=LightSettings("Alternate", colors=("red", "blue"), priority=4),
+                siren=SirenSettings("Siren: Evac", priority=4),
+            )
+        )
+
+        def observe(step: str) -> None:
+            status = lights.status()
+            light, siren = status.light_showing, status.siren_playing
+            rows.append(
+                (
+                    step,
+                    f"{light.profile}: {light.pattern}" if light else "dark",
+                    f"{siren.profile}: {siren.pattern}" if siren else "silent",
+                    ", ".join(sorted(status.profiles())) or "-",
+                )
+            )
+
+        lights.start("A")
+        observe("start profile A over HTTP")
+        with simulated.lock:
+            simulated.io.press(1)  # what a test bench does: tie input 1 to pin 1
+        observe("press digital input 1")
+        with simulated.lock:
+            simulated.io.release(1)
+        observe("release digital input 1")
+        lights.stop("A")
+        observe("stop profile A")
+    console.print()
+    print_table(
+        f"Strobe speaker {simulated.spec.prod_nbr}: priorities (rule: input 1 runs B)",
+        ("step", "light shows", "siren plays", "activities held"),
+        rows,
     )

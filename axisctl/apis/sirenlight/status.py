@@ -107,8 +107,8 @@ def _showing(activities: tuple[Any, ...]) -> Any:
 class Status:
     """Every siren and light activity the device holds, running or waiting; empty when idle.
 
-    Only the highest priority of each kind plays; the others keep counting down behind it
-    and play again when it stops.
+    Only the highest priority of each kind plays; the others wait and play again when it
+    stops (a duration in seconds keeps counting down while it waits).
     """
 
     sirens: tuple[SirenActivity, ...] = ()
