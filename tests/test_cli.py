@@ -194,3 +194,13 @@ def test_demo_runs_against_every_model() -> None:
     for model in ("D4200-VE", "P1455-LE", "I8116-E", "Q6225-LE", "M4328-P"):
         assert model in result.stdout
     assert "refused" in result.stdout
+
+
+def test_connection_repr_never_shows_the_password() -> None:
+    from axisctl.cli.app import Connection
+
+    connection = Connection(
+        "http://127.0.0.1", "root", "hunter2-secret", "digest", None, None, False, 5.0
+    )
+    assert "hunter2-secret" not in repr(connection)
+    assert "root" in repr(connection)

@@ -621,3 +621,54 @@ def test_check_answers_a_device_might_give(response: HttpResponse, error: type[E
 def test_an_action_answered_with_text_is_not_silently_accepted() -> None:
     with pytest.raises(MalformedResponseError, match="empty"):
         drive(IOPortsAPI.activate.flow(API_OBJECT, 1), answer("port1=active\r\n"))
+
+
+#: A port id longer than int() converts (4300 digits): a broken or hostile device.
+_HUGE_ID = "1" * 5000
+
+
+@pytest.mark.parametrize(
+    ("flow", "response"),
+    [
+        (
+            lambda: IOPortsAPI.list.flow(API_OBJECT),
+            answer({"apiVersion": "1.0", "data": {"numberOfPorts": 1, "items": [
+                {"port": _HUGE_ID, "state": "open", "direction": "input", "normalState": "open"}
+            ]}}),
+        ),
+        (
+            lambda: IOPortsAPI.set_ports.flow(API_OBJECT, [PortChange(1, name="x")]),
+            answer({"apiVersion": "1.0", "data": {"ports": [_HUGE_ID]}}),
+        ),
+        (
+            lambda: IOPortsAPI.list_from_params.flow(API_OBJECT),
+            answer(f"root.IOPort.I{_HUGE_ID}.Direction=input\r\n"),
+        ),
+        (
+            # Port 100000: beyond any port.cgi number, so not a caller's ConfigurationError.
+            lambda: IOPortsAPI.list_from_params.flow(API_OBJECT),
+            answer("root.IOPort.I99999.Direction=input\r\n"),
+        ),
+    ],
+)  # fmt: skip
+def test_absurd_port_ids_in_answers_are_malformed_responses(
+    flow: Any, response: HttpResponse
+) -> None:
+    with pytest.raises(MalformedResponseError):
+        drive(flow(), response)
+
+
+def test_a_set_ports_failure_naming_an_absurd_port_is_still_a_device_error() -> None:
+    error = {"code": 2104, "message": "Invalid parameter value specified",
+             "details": {"port": _HUGE_ID, "propertyName": "name"}}  # fmt: skip
+    with pytest.raises(DeviceError) as caught:
+        drive(
+            IOPortsAPI.set_ports.flow(API_OBJECT, [PortChange(1, name="x")]),
+            answer({"apiVersion": "1.0", "method": "setPorts", "error": error}),
+        )
+    assert caught.value.code == 2104
+
+
+def test_a_step_time_too_long_to_convert_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError):
+        SequenceStep.parse("open:" + "9" * 5000)

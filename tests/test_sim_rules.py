@@ -259,3 +259,25 @@ def test_a_client_on_the_network_is_refused_by_the_control_surface() -> None:
     assert "loopback" in remote.json()["error"]
     assert local.status_code == 200
     assert vapix.status_code == 200
+
+
+def test_control_surface_refuses_an_absurd_voltage(http: httpx.Client) -> None:
+    answer = http.post("/axisctl-sim/io/1", json={"volts": 10**400})
+    assert answer.status_code == 400
+    assert "out of range" in answer.json()["error"]
+    assert http.get("/axisctl-sim/io/1").json()["circuit"] == "open"
+
+
+def test_uptime_follows_the_simulated_clock(http: httpx.Client, msim: Simulator) -> None:
+    def uptime() -> int:
+        answer = http.post(
+            "/axis-cgi/systemready.cgi", json={"apiVersion": "1.0", "method": "systemready"}
+        )
+        return int(answer.json()["data"]["uptime"])
+
+    before = uptime()
+    msim.clock.advance(3600)
+    assert uptime() - before == 3600
+    msim.devices[0].restart(seconds=60)
+    msim.clock.advance(60)
+    assert uptime() == 0

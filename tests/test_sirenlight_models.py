@@ -423,6 +423,12 @@ def test_started_ids_of_a_light_only_start() -> None:
     assert StartedActivity.from_json({"lightId": 1}) == StartedActivity(None, 1)
 
 
+def test_an_id_too_long_to_convert_is_a_parse_error() -> None:
+    # The docs type ids as strings; int() refuses more than 4300 digits with a ValueError.
+    with pytest.raises(ParseError, match="lightId"):
+        StartedActivity.from_json({"lightId": "1" * 5000})
+
+
 def test_health_check_result_is_timezone_aware() -> None:
     result = HealthCheckResult.from_json(
         {

@@ -555,6 +555,19 @@ def test_schema_versions_with_deprecated_entries(api: VirtualInputAPI[SyncMode])
             "</SchemaVersion>",
             "MajorVersion is 'x'",
         ),
+        (
+            # A digit to str.isdigit(), not to int().
+            "<SchemaVersion><MajorVersion>\u00b2</MajorVersion><MinorVersion>1</MinorVersion>"
+            "</SchemaVersion>",
+            "MajorVersion",
+        ),
+        (
+            # Past int()'s 4300-digit limit.
+            "<SchemaVersion><MajorVersion>1</MajorVersion><MinorVersion>"
+            + "1" * 5000
+            + "</MinorVersion></SchemaVersion>",
+            "MinorVersion",
+        ),
     ],
 )
 def test_malformed_schema_versions(api: VirtualInputAPI[SyncMode], inner: str, needle: str) -> None:

@@ -230,9 +230,15 @@ def _schema_versions(response: HttpResponse) -> list[SchemaVersion]:
                 text = safexml.text_of(
                     safexml.require_child(item, namespace, part, what=what), what=what
                 )
+                expected = f"{what}: {part} is {text[:40]!r}, expected a number"
                 if not text.isdigit():
-                    raise ParseError(f"{what}: {part} is {text!r}, expected a number")
-                numbers.append(int(text))
+                    raise ParseError(expected)
+                try:
+                    numbers.append(int(text))
+                except ValueError:
+                    # isdigit() passes "²", which int() refuses, as it refuses more than
+                    # 4300 digits; a plain ValueError would escape the typed errors.
+                    raise ParseError(expected) from None
             deprecated = safexml.child(item, namespace, "Deprecated") is not None
             versions.append(SchemaVersion(numbers[0], numbers[1], deprecated))
     except ParseError as exc:

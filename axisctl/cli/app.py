@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, cast
 
@@ -21,7 +21,7 @@ class Connection:
 
     url: str | None
     user: str | None
-    password: str | None
+    password: str | None = field(repr=False)
     auth: str
     ca_bundle: Path | None
     pin_sha256: str | None
@@ -156,6 +156,7 @@ def main() -> None:
         io_commands,
         sim_command,
         siren_commands,
+        siren_run,
         vinput_commands,
     )
 

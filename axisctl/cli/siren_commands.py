@@ -1,30 +1,28 @@
-"""``axisctl siren``: light and siren profiles, activities, maintenance mode, health check."""
+"""``axisctl siren``: the group, and the device's light and siren profiles.
+
+Starting and stopping activities, maintenance mode and the health check are in
+:mod:`axisctl.cli.siren_run`; the options they share are in :mod:`axisctl.cli.siren_options`.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 
 from axisctl.apis.sirenlight import (
     MAX_PROFILES,
     RESERVED_PRIORITIES,
     Capabilities,
     Duration,
-    DurationUnit,
-    HealthCheckResult,
-    LightActivity,
     LightSettings,
     Profile,
-    SirenActivity,
     SirenSettings,
-    Status,
     UploadMode,
     check_profiles,
     dumps_profiles,
@@ -34,111 +32,11 @@ from axisctl.apis.sirenlight import (
 )
 from axisctl.cli.app import Connection, cli
 from axisctl.cli.output import console, err_console, print_json, print_table
-from axisctl.errors import AxisError, ConfigurationError, ParseError
+from axisctl.cli.siren_options import any_setting, setting_options, settings
+from axisctl.errors import ConfigurationError, ParseError
 
 pass_connection = click.make_pass_decorator(Connection)
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-#: Seconds between two looks at the last health check while one runs.
-HEALTH_POLL_S = 0.5
-
-
-def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> Duration | None:
-    """``30s``, ``5m``, ``2h``, ``3x`` (repetitions) or ``continuous``."""
-    if value is None:
-        return None
-    try:
-        return Duration.parse(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-
-
-DURATION: dict[str, Any] = {"callback": _duration, "metavar": "DURATION"}
-
-_SETTING_OPTIONS: tuple[Callable[[F], F], ...] = (
-    click.option("--light", "light_pattern", metavar="PATTERN", help="Light pattern, e.g. Pulse."),
-    click.option("--speed", type=int, help="Light speed (see `siren capabilities`)."),
-    click.option(
-        "--color",
-        "colors",
-        multiple=True,
-        metavar="COLOR",
-        help="Light color; repeat for patterns with several (red, green, blue, amber, white).",
-    ),
-    click.option("--light-intensity", type=int, help="Light intensity."),
-    click.option("--light-priority", type=int, help="Light priority 1-10."),
-    click.option("--light-duration", **DURATION, help="Light duration: 30s, 5m, 3x."),
-    click.option("--siren", "siren_pattern", metavar="PATTERN", help="Siren pattern."),
-    click.option("--siren-intensity", type=int, help="Siren intensity."),
-    click.option("--siren-priority", type=int, help="Siren priority 1-10."),
-    click.option("--siren-duration", **DURATION, help="Siren duration: 30s, 5m, 3x."),
-    click.option("--priority", type=int, help="Priority 1-10 of both siren and light."),
-    click.option(
-        "--duration",
-        **DURATION,
-        help="Duration of both: 30s, 5m, 2h (time), 3x (repetitions) or continuous (default).",
-    ),
-)
-
-
-def setting_options(function: F) -> F:
-    for option in reversed(_SETTING_OPTIONS):
-        function = option(function)
-    return function
-
-
-def _settings(options: dict[str, Any]) -> tuple[SirenSettings | None, LightSettings | None]:
-    """Siren and light settings from the shared options; ``None`` for a part not given."""
-    light_only = ("speed", "colors", "light_intensity", "light_priority", "light_duration")
-    siren_only = ("siren_intensity", "siren_priority", "siren_duration")
-    if not options.get("light_pattern") and any(options.get(k) for k in light_only):
-        raise click.UsageError("light settings need a light pattern: add --light PATTERN")
-    if not options.get("siren_pattern") and any(options.get(k) for k in siren_only):
-        raise click.UsageError("siren settings need a siren pattern: add --siren PATTERN")
-    siren = light = None
-    if options.get("siren_pattern"):
-        siren = SirenSettings(
-            pattern=options["siren_pattern"],
-            intensity=options.get("siren_intensity"),
-            duration=options.get("siren_duration") or options.get("duration"),
-            priority=_first(options.get("siren_priority"), options.get("priority")),
-        )
-    if options.get("light_pattern"):
-        light = LightSettings(
-            pattern=options["light_pattern"],
-            speed=options.get("speed"),
-            colors=tuple(options["colors"]) if options.get("colors") else None,
-            intensity=options.get("light_intensity"),
-            duration=options.get("light_duration") or options.get("duration"),
-            priority=_first(options.get("light_priority"), options.get("priority")),
-        )
-    return siren, light
-
-
-def _first(*values: int | None) -> int | None:
-    return next((v for v in values if v is not None), None)
-
-
-def _any_setting(options: dict[str, Any]) -> bool:
-    return any(
-        options.get(k)
-        for k in (
-            "light_pattern",
-            "speed",
-            "colors",
-            "light_intensity",
-            "light_priority",
-            "light_duration",
-            "siren_pattern",
-            "siren_intensity",
-            "siren_priority",
-            "siren_duration",
-            "priority",
-            "duration",
-        )
-    )
 
 
 # --- formatting -------------------------------------------------------------------------
@@ -174,7 +72,7 @@ def _siren_text(siren: SirenSettings | None) -> str:
     return ", ".join(parts)
 
 
-def _priority_text(priority: int | None) -> str:
+def priority_text(priority: int | None) -> str:
     if priority is None:
         return "default"
     reserved = RESERVED_PRIORITIES.get(priority)
@@ -185,8 +83,8 @@ def _priorities(profile: Profile) -> str:
     light = profile.light.priority if profile.light else None
     siren = profile.siren.priority if profile.siren else None
     if profile.light and profile.siren and light != siren:
-        return f"light {_priority_text(light)}, siren {_priority_text(siren)}"
-    return _priority_text(light if profile.light else siren)
+        return f"light {priority_text(light)}, siren {priority_text(siren)}"
+    return priority_text(light if profile.light else siren)
 
 
 def _ints(values: Sequence[int]) -> str:
@@ -317,13 +215,13 @@ def add_command(
       axisctl siren add --from-json profile.json
     """
     if from_json is not None:
-        if name or description or _any_setting(options):
+        if name or description or any_setting(options):
             raise click.UsageError("give either --from-json FILE or NAME with settings, not both")
         profiles = _profiles_from_file(from_json)
     else:
         if not name:
             raise click.UsageError("give a profile NAME (or --from-json FILE)")
-        siren_settings, light_settings = _settings(options)
+        siren_settings, light_settings = settings(options)
         if siren_settings is None and light_settings is None:
             raise click.UsageError("give --light PATTERN, --siren PATTERN or both")
         profiles = [
@@ -354,262 +252,6 @@ def remove_command(conn: Connection, name: str) -> None:
     with conn.device() as device:
         device.siren_light.remove_profile(name)
     console.print(f"removed {name}")
-
-
-@siren.command("start")
-@click.argument("profile", required=False)
-@setting_options
-@click.option("--no-validate", is_flag=True, help="Send as given; let the device check it.")
-@json_option
-@pass_connection
-def start_command(
-    conn: Connection, /, profile: str | None, no_validate: bool, as_json: bool, **options: Any
-) -> None:
-    """Start stored PROFILE, or a light and/or siren pattern given by options.
-
-    Prints the ids of what started; `stop --light-id N` stops one of them.
-
-    \b
-    Examples:
-      axisctl siren start Intruder
-      axisctl siren start --light Steady --color green --light-priority 1
-      axisctl siren start --siren "Siren: Evac" --light Rotate --color red --duration 3x
-    """
-    with conn.device() as device:
-        if profile is not None:
-            if _any_setting(options):
-                raise click.UsageError("give either a PROFILE or pattern options, not both")
-            started = device.siren_light.start(profile)
-        else:
-            siren_settings, light_settings = _settings(options)
-            if siren_settings is None and light_settings is None:
-                raise click.UsageError("give a PROFILE, or --light PATTERN and/or --siren PATTERN")
-            started = device.siren_light.start_pattern(
-                siren=siren_settings, light=light_settings, validate=not no_validate
-            )
-    if as_json:
-        print_json(started)
-        return
-    parts = [
-        f"{kind} id {value}"
-        for kind, value in (("siren", started.siren_id), ("light", started.light_id))
-        if value is not None
-    ]
-    console.print(f"started {profile or 'pattern'}: {', '.join(parts) or 'nothing'}")
-
-
-@siren.command("stop")
-@click.argument("profile", required=False)
-@click.option("--siren-id", type=int, help="Stop the siren activity with this id.")
-@click.option("--light-id", type=int, help="Stop the light activity with this id.")
-@click.option("--all", "stop_all", is_flag=True, help="Stop every siren and light activity.")
-@pass_connection
-def stop_command(
-    conn: Connection,
-    profile: str | None,
-    siren_id: int | None,
-    light_id: int | None,
-    stop_all: bool,
-) -> None:
-    """Stop what PROFILE started, activities by id, or --all.
-
-    Maintenance mode and a running health check are not stopped by --all; use
-    `siren maintenance off` for the former.
-
-    \b
-    Examples:
-      axisctl siren stop Intruder
-      axisctl siren stop --light-id 3
-      axisctl siren stop --all
-    """
-    chosen = sum((profile is not None, siren_id is not None or light_id is not None, stop_all))
-    if chosen != 1:
-        raise click.UsageError("give exactly one of PROFILE, --siren-id/--light-id, or --all")
-    with conn.device() as device:
-        if profile is not None:
-            device.siren_light.stop(profile)
-            what = profile
-        elif stop_all:
-            device.siren_light.stop_all()
-            what = "all siren and light activities"
-        else:
-            device.siren_light.stop_ids(siren_id=siren_id, light_id=light_id)
-            what = " and ".join(
-                f"{kind} id {value}"
-                for kind, value in (("siren", siren_id), ("light", light_id))
-                if value is not None
-            )
-    console.print(f"stopped {what}")
-
-
-@siren.command("status")
-@json_option
-@pass_connection
-def status_command(conn: Connection, as_json: bool) -> None:
-    """Show every activity, running or waiting; * marks what is seen and heard now."""
-    with conn.device() as device:
-        status = device.siren_light.status()
-    if as_json:
-        print_json(
-            {
-                "sirens": status.sirens,
-                "lights": status.lights,
-                "siren_playing": status.siren_playing.id if status.siren_playing else None,
-                "light_showing": status.light_showing.id if status.light_showing else None,
-            }
-        )
-        return
-    if status.idle:
-        console.print("idle: no siren or light activity")
-        return
-    print_table(
-        None,
-        ("", "kind", "id", "pattern", "priority", "colors", "intensity", "left", "profile"),
-        _status_rows(status),
-    )
-
-
-def _status_rows(status: Status) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = []
-    playing: SirenActivity | LightActivity | None
-    for kind, activities, playing in (
-        ("light", status.lights, status.light_showing),
-        ("siren", status.sirens, status.siren_playing),
-    ):
-        for activity in activities:
-            colors = "/".join(activity.colors) if isinstance(activity, LightActivity) else ""
-            left = activity.duration_left
-            rows.append(
-                (
-                    "*" if activity is playing else "",
-                    kind,
-                    activity.id,
-                    activity.pattern,
-                    _priority_text(activity.priority),
-                    colors,
-                    activity.intensity,
-                    "" if left is None else f"{left:g}",
-                    activity.profile,
-                )
-            )
-    return rows
-
-
-@siren.command("maintenance")
-@click.argument("state", type=click.Choice(["on", "off"]))
-@click.option(
-    "--duration",
-    **DURATION,
-    help="With `on`: end maintenance mode by itself after this time (e.g. 3600, 45m, 2h).",
-)
-@pass_connection
-def maintenance_command(conn: Connection, state: str, duration: Duration | None) -> None:
-    """Turn maintenance mode on or off.
-
-    In maintenance mode the siren stays silent and the light pulses white, whatever
-    profiles run, so that nobody working on the device is deafened or dazzled. The mode
-    and its remaining time survive a restart.
-
-    \b
-    Examples:
-      axisctl siren maintenance on --duration 2h
-      axisctl siren maintenance off
-    """
-    if duration is not None:
-        if state == "off":
-            raise click.UsageError("--duration goes with `on` only")
-        if duration.unit is not DurationUnit.SECONDS:
-            raise click.BadParameter("give a time such as 3600, 45m or 2h", param_hint="--duration")
-    with conn.device() as device:
-        device.siren_light.set_maintenance(
-            state == "on", duration.value if duration is not None else None
-        )
-    until = f" for {duration.value} s" if duration is not None else ""
-    console.print(f"maintenance mode {state}{until}")
-
-
-@siren.command("health")
-@click.option("--last", is_flag=True, help="Show the last result without running a new check.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=60.0,
-    show_default=True,
-    help="Seconds to wait for the check to finish.",
-)
-@json_option
-@pass_connection
-def health_command(conn: Connection, last: bool, timeout: float, as_json: bool) -> None:
-    """Run a health check and wait for its result (lights in turn, then a test tone).
-
-    \b
-    Examples:
-      axisctl siren health
-      axisctl siren health --last --json
-    """
-    with conn.device() as device:
-        api = device.siren_light
-        if last:
-            result = api.last_health_check()
-        else:
-            before = api.last_health_check()
-            api.run_health_check()
-            result = _wait_for_health_check(
-                api.last_health_check, before, timeout, show=not as_json
-            )
-    if as_json:
-        print_json(
-            None
-            if result is None
-            else {
-                "timestamp": result.timestamp.isoformat(),
-                "passed": result.passed,
-                "errors": result.errors,
-            }
-        )
-        return
-    if result is None:
-        console.print("no health check has run on this device yet")
-        return
-    when = result.timestamp.isoformat()
-    if result.passed:
-        console.print(f"health check of {when}: passed")
-        return
-    console.print(f"health check of {when}: {len(result.errors)} problem(s)")
-    print_table(None, ("code", "message"), [(e.code, e.message) for e in result.errors])
-
-
-def _wait_for_health_check(
-    poll: Callable[[], HealthCheckResult | None],
-    before: HealthCheckResult | None,
-    timeout: float,
-    *,
-    show: bool,
-) -> HealthCheckResult:
-    deadline = time.monotonic() + timeout
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("health check running"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        # A progress display on a pipe or a log file is noise.
-        disable=not show or not err_console.is_terminal,
-    ) as progress:
-        task = progress.add_task("health", total=timeout)
-        started = time.monotonic()
-        while True:
-            result = poll()
-            if result is not None and (before is None or result.timestamp != before.timestamp):
-                return result
-            if time.monotonic() >= deadline:
-                raise AxisError(
-                    f"the health check did not finish within {timeout:g} s; "
-                    "see `axisctl siren health --last` later"
-                )
-            time.sleep(HEALTH_POLL_S)
-            progress.update(task, completed=min(timeout, time.monotonic() - started))
 
 
 @siren.command("export")

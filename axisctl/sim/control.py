@@ -124,7 +124,11 @@ async def _io_port(request: web.Request) -> web.StreamResponse:
                     isinstance(volts, bool) or not isinstance(volts, (int, float))
                 ):
                     raise ControlError("volts must be a number or null (floating)")
-                device.io.drive_input(port, None if volts is None else float(volts))
+                try:
+                    level = None if volts is None else float(volts)
+                except OverflowError:
+                    raise ControlError("volts is out of range") from None
+                device.io.drive_input(port, level)
             else:
                 raise ControlError("give 'circuit' ('open' or 'closed') or 'volts'")
     with device.lock:

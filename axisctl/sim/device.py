@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 import zlib
 from collections import Counter
@@ -75,7 +74,7 @@ class SimulatedDevice:
         )
         self.rules = RuleEngine(self)
         self.boot_id = str(uuid.uuid4())
-        self._booted = time.monotonic()
+        self._booted = self.clock.now()
         self.restarting = False
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
@@ -86,7 +85,7 @@ class SimulatedDevice:
 
     @property
     def uptime_s(self) -> int:
-        return int(time.monotonic() - self._booted)
+        return int(self.clock.now() - self._booted)
 
     def restart(self, seconds: float = RESTART_SECONDS) -> None:
         """Simulate a restart: outputs open and HTTP answers 503 for ``seconds`` of clock time.
@@ -105,7 +104,7 @@ class SimulatedDevice:
     def _finish_restart(self) -> None:
         self.restarting = False
         self.boot_id = str(uuid.uuid4())
-        self._booted = time.monotonic()
+        self._booted = self.clock.now()
         self.io.end_restart()
 
     def factory_default(self) -> None:

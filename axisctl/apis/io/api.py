@@ -16,6 +16,7 @@ from axisctl.apis.io.models import (
     SequenceStep,
     _check_number,
     _coerce,
+    port_index,
 )
 from axisctl.codecs import param_text, port_action
 from axisctl.codecs.port_action import CircuitState, Direction, PortAction
@@ -102,7 +103,7 @@ class IOPortsAPI(API[ModeT]):
             raise DeviceError("; ".join(listing.errors), method="list", api="param.cgi")
         indexes = sorted(
             {
-                int(name.split(".")[1][1:])
+                _param_index(name.split(".")[1][1:])
                 for name in listing.values
                 if name.count(".") >= 2 and name.split(".")[1][1:].isdigit()
             }
@@ -256,11 +257,13 @@ class IOPortsAPI(API[ModeT]):
             raise MalformedResponseError("setPorts: 'ports' is not a list", api=MANAGEMENT_API)
         numbers = []
         for port_id in ids:
-            if not isinstance(port_id, str) or not port_id.isascii() or not port_id.isdigit():
+            index = port_index(port_id)
+            if index is None:
+                shown = port_id[:40] if isinstance(port_id, str) else port_id
                 raise MalformedResponseError(
-                    f"setPorts: port id {port_id!r} is not a number", api=MANAGEMENT_API
+                    f"setPorts: port id {shown!r} is not a number", api=MANAGEMENT_API
                 )
-            numbers.append(int(port_id) + 1)
+            numbers.append(index + 1)
         return numbers
 
     @operation
@@ -331,6 +334,22 @@ def _parsed(
             f"{method}: the answer lacks port {', '.join(map(str, missing))}", api=PORT_API
         )
     return {n: values[n] for n in numbers}
+
+
+def _param_index(digits: str) -> int:
+    """The index of ``IOPort.I<digits>``, refused unless its port is one port.cgi can name.
+
+    The next step asks port.cgi about every port found; a number it cannot take would come
+    back as the caller's ConfigurationError although the device's answer is at fault.
+    """
+    index = port_index(digits)
+    if index is None or index + 1 > port_action.MAX_PORT:
+        raise MalformedResponseError(
+            f"IOPort.I{digits[:40]}: not a port number port.cgi can address (1-"
+            f"{port_action.MAX_PORT})",
+            api="param.cgi",
+        )
+    return index
 
 
 def _port_from_params(

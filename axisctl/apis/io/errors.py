@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from axisctl.apis.io.models import MANAGEMENT_API, PortFailure
+from axisctl.apis.io.models import MANAGEMENT_API, PortFailure, port_index
 from axisctl.errors import DeviceError
 from axisctl.transport.flow import HttpResponse
 
@@ -45,11 +45,11 @@ def _failure(item: Any) -> PortFailure | None:
     details = item.get("details")
     port = details.get("port") if isinstance(details, dict) else None
     prop = details.get("propertyName") if isinstance(details, dict) else None
-    number = int(port) + 1 if isinstance(port, str) and port.isascii() and port.isdigit() else None
+    index = port_index(port)
     return PortFailure(
         code=code if isinstance(code, int) and not isinstance(code, bool) else 0,
         message=message if isinstance(message, str) else "(no message)",
-        number=number,
+        number=None if index is None else index + 1,
         property_name=prop if isinstance(prop, str) else None,
     )
 

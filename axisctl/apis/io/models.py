@@ -46,6 +46,20 @@ def _check_module_number(value: int, what: str) -> None:
         raise ValueError(f"a relay module has {what}s 1 to 8, got {value!r}")
 
 
+def port_index(port_id: object) -> int | None:
+    """The 0-based index a portmanagement.cgi port id (``"0"``) names; ``None`` for no index.
+
+    The id comes from the device: ``int()`` alone would let a plain ``ValueError`` out of
+    the parsers for ids past its 4300-digit limit, where they promise typed errors.
+    """
+    if not isinstance(port_id, str) or not port_id.isascii() or not port_id.isdigit():
+        return None
+    try:
+        return int(port_id)
+    except ValueError:
+        return None
+
+
 def _check_number(number: int) -> int:
     try:
         return port_action.check_port(number)
@@ -91,14 +105,15 @@ class Port:
         if not isinstance(item, dict):
             raise MalformedResponseError(f"{where} is not an object", api=MANAGEMENT_API)
         port_id = require_str(item, "port", api=MANAGEMENT_API, where=where)
-        if not port_id.isascii() or not port_id.isdigit():
+        index = port_index(port_id)
+        if index is None:
             raise MalformedResponseError(
-                f"{where}: port id {port_id!r} is not a number", api=MANAGEMENT_API
+                f"{where}: port id {port_id[:40]!r} is not a number", api=MANAGEMENT_API
             )
         name = item.get("name", "")
         usage = item.get("usage", "")
         return cls(
-            index=int(port_id),
+            index=index,
             name=name if isinstance(name, str) else "",
             direction=_enum(Direction, item, "direction", where),
             state=_enum(CircuitState, item, "state", where),
@@ -186,7 +201,14 @@ class SequenceStep:
         state, sep, ms = text.partition(":")
         if not sep or not ms.isascii() or not ms.isdigit():
             raise ConfigurationError(f"step {text!r}: expected STATE:MS, e.g. open:1000")
-        return cls(_coerce(CircuitState, state.strip().lower(), f"step {text!r}: state"), int(ms))
+        try:
+            number = int(ms)
+        except ValueError:
+            # Past int()'s 4300-digit limit; the range check would refuse it anyway.
+            raise ConfigurationError(
+                f"step {text[:40]!r}...: a step lasts 0..{MAX_STEP_MS} ms"
+            ) from None
+        return cls(_coerce(CircuitState, state.strip().lower(), f"step {text!r}: state"), number)
 
     def to_json(self) -> dict[str, Any]:
         if isinstance(self.ms, bool) or not isinstance(self.ms, int):

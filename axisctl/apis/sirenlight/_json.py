@@ -66,7 +66,13 @@ def req_id(obj: Mapping[str, Any], key: str, where: str) -> int:
     # The status table of the docs types ids as String while every example sends integers.
     value = obj.get(key)
     if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:
+            # Past int()'s 4300-digit limit; callers expect only ParseError.
+            raise ParseError(
+                f"{where}.{key} is a string of {len(value)} digits, expected an id"
+            ) from None
     return req_int(obj, key, where)
 
 
