@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -16,24 +14,19 @@ import pytest
 
 from axisctl.sim import Level, Simulator
 
-AXISCTL = [sys.executable, "-m", "axisctl"]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("AXISCTL_")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [*AXISCTL, *args], capture_output=True, text=True, env=full_env, timeout=60, check=False
-    )
+Run = Callable[..., subprocess.CompletedProcess[str]]
+EnvFor = Callable[[str], dict[str, str]]
 
 
 @pytest.fixture
-def env(sim: Simulator) -> dict[str, str]:
-    return {"AXISCTL_DEVICE": sim.urls[0], "AXISCTL_USER": "root", "AXISCTL_PASSWORD": "pass"}
+def env(sim: Simulator, cli_env_for: EnvFor) -> dict[str, str]:
+    return cli_env_for(sim.urls[0])
 
 
-def test_info_json_describes_the_device(env: dict[str, str], sim: Simulator) -> None:
-    result = run("info", "--json", env=env)
+def test_info_json_describes_the_device(
+    env: dict[str, str], sim: Simulator, axisctl_cli: Run
+) -> None:
+    result = axisctl_cli("info", "--json", env=env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["info"]["prod_nbr"] == "D4200-VE"
@@ -41,31 +34,31 @@ def test_info_json_describes_the_device(env: dict[str, str], sim: Simulator) -> 
     assert data["systemready"]["ready"] is True
 
 
-def test_info_table_for_people(env: dict[str, str]) -> None:
-    result = run("info", env=env)
+def test_info_table_for_people(env: dict[str, str], axisctl_cli: Run) -> None:
+    result = axisctl_cli("info", env=env)
     assert result.returncode == 0, result.stderr
     assert "AXIS D4200-VE Network Strobe Speaker" in result.stdout
     assert "Serial number" in result.stdout
 
 
-def test_params_list_json_and_set(env: dict[str, str], sim: Simulator) -> None:
-    listed = run("params", "list", "Brand", "--json", env=env)
+def test_params_list_json_and_set(env: dict[str, str], sim: Simulator, axisctl_cli: Run) -> None:
+    listed = axisctl_cli("params", "list", "Brand", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout)["Brand.ProdNbr"] == "D4200-VE"
 
-    changed = run("params", "set", "Time.POSIXTimeZone=CET-1CEST,M3.5.0,M10.5.0/3", env=env)
+    changed = axisctl_cli("params", "set", "Time.POSIXTimeZone=CET-1CEST,M3.5.0,M10.5.0/3", env=env)
     assert changed.returncode == 0, changed.stderr
     assert sim.devices[0].params.value("Time.POSIXTimeZone") == "CET-1CEST,M3.5.0,M10.5.0/3"
 
 
-def test_params_set_rejects_a_missing_equals_sign(env: dict[str, str]) -> None:
-    result = run("params", "set", "Time.POSIXTimeZone", env=env)
+def test_params_set_rejects_a_missing_equals_sign(env: dict[str, str], axisctl_cli: Run) -> None:
+    result = axisctl_cli("params", "set", "Time.POSIXTimeZone", env=env)
     assert result.returncode == 2
     assert "NAME=VALUE" in result.stderr
 
 
-def test_users_add_list_remove(env: dict[str, str]) -> None:
-    added = run(
+def test_users_add_list_remove(env: dict[str, str], axisctl_cli: Run) -> None:
+    added = axisctl_cli(
         "users",
         "add",
         "ellen",
@@ -74,15 +67,15 @@ def test_users_add_list_remove(env: dict[str, str]) -> None:
         env={**env, "AXISCTL_NEW_PASSWORD": "ellen-pw"},
     )
     assert added.returncode == 0, added.stderr
-    listed = json.loads(run("users", "list", "--json", env=env).stdout)
+    listed = json.loads(axisctl_cli("users", "list", "--json", env=env).stdout)
     assert {"name": "ellen", "role": "operator", "ptz": False} in listed
-    assert run("users", "remove", "ellen", env=env).returncode == 0
-    names = [u["name"] for u in json.loads(run("users", "list", "--json", env=env).stdout)]
+    assert axisctl_cli("users", "remove", "ellen", env=env).returncode == 0
+    names = [u["name"] for u in json.loads(axisctl_cli("users", "list", "--json", env=env).stdout)]
     assert "ellen" not in names
 
 
-def test_apis_lists_discovery_ids(env: dict[str, str]) -> None:
-    result = run("apis", "--json", env=env)
+def test_apis_lists_discovery_ids(env: dict[str, str], axisctl_cli: Run) -> None:
+    result = axisctl_cli("apis", "--json", env=env)
     assert result.returncode == 0, result.stderr
     ids = {entry["id"] for entry in json.loads(result.stdout)}
     assert {"siren-and-light", "basic-device-info", "param-cgi"} <= ids
@@ -97,18 +90,25 @@ def test_apis_lists_discovery_ids(env: dict[str, str]) -> None:
     ],
 )
 def test_expected_errors_give_one_line_and_a_distinct_exit_code(
-    env: dict[str, str], overrides: dict[str, str], args: tuple[str, ...], code: int, message: str
+    env: dict[str, str],
+    overrides: dict[str, str],
+    args: tuple[str, ...],
+    code: int,
+    message: str,
+    axisctl_cli: Run,
 ) -> None:
-    result = run(*args, env={**env, **overrides})
+    result = axisctl_cli(*args, env={**env, **overrides})
     assert result.returncode == code, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert "wrong-secret" not in result.stderr + result.stdout
 
 
-def test_forbidden_exit_code_for_a_viewer(env: dict[str, str], sim: Simulator) -> None:
+def test_forbidden_exit_code_for_a_viewer(
+    env: dict[str, str], sim: Simulator, axisctl_cli: Run
+) -> None:
     sim.devices[0].add_account("frank", "frank-pw", Level.VIEWER)
-    result = run(
+    result = axisctl_cli(
         "params",
         "set",
         "Time.POSIXTimeZone=UTC0",
@@ -118,28 +118,30 @@ def test_forbidden_exit_code_for_a_viewer(env: dict[str, str], sim: Simulator) -
     assert "too low" in result.stderr
 
 
-def test_missing_device_is_a_usage_error() -> None:
-    result = run("info")
+def test_missing_device_is_a_usage_error(axisctl_cli: Run) -> None:
+    result = axisctl_cli("info")
     assert result.returncode == 2
     assert "AXISCTL_DEVICE" in result.stderr
 
 
-def test_help_teaches_exit_codes_and_environment() -> None:
-    result = run("--help")
+def test_help_teaches_exit_codes_and_environment(axisctl_cli: Run) -> None:
+    result = axisctl_cli("--help")
     assert result.returncode == 0
     assert "AXISCTL_PASSWORD" in result.stdout
     assert "Exit codes" in result.stdout
 
 
 @pytest.fixture
-def sim_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
+def sim_process(
+    tmp_path: Path, axisctl_command: list[str]
+) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
     """`axisctl sim` in the foreground, as the contract in the README describes."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
         [
-            *AXISCTL,
+            *axisctl_command,
             "sim",
             "--model",
             "p1455-le-3",
@@ -168,6 +170,8 @@ def sim_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], list[st
 
 def test_sim_prints_each_url_when_ready_and_stops_on_interrupt(
     sim_process: tuple[subprocess.Popen[str], list[str]],
+    axisctl_cli: Run,
+    cli_env_for: EnvFor,
 ) -> None:
     process, urls = sim_process
     assert len(set(urls)) == 2
@@ -177,19 +181,15 @@ def test_sim_prints_each_url_when_ready_and_stops_on_interrupt(
             f"{url}/axis-cgi/systemready.cgi", json={"apiVersion": "1.0", "method": "systemready"}
         )
         assert answer.json()["data"]["systemready"] == "yes"
-        info = run(
-            "info",
-            "--json",
-            env={"AXISCTL_DEVICE": url, "AXISCTL_USER": "root", "AXISCTL_PASSWORD": "pass"},
-        )
+        info = axisctl_cli("info", "--json", env=cli_env_for(url))
         serials.add(json.loads(info.stdout)["info"]["serial_number"])
     assert len(serials) == 2
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0
 
 
-def test_demo_runs_against_every_model() -> None:
-    result = run("demo")
+def test_demo_runs_against_every_model(axisctl_cli: Run) -> None:
+    result = axisctl_cli("demo")
     assert result.returncode == 0, result.stderr
     for model in ("D4200-VE", "P1455-LE", "I8116-E", "Q6225-LE", "M4328-P"):
         assert model in result.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import Awaitable, Iterator
 from typing import Any, TypeVar, cast
 
 import httpx
@@ -45,35 +45,6 @@ async def resolve(result: T | Awaitable[T]) -> T:
     if inspect.isawaitable(result):
         return cast(T, await result)
     return result
-
-
-@pytest.fixture(params=["sync", "async"])
-def dev(request: pytest.FixtureRequest, device: Device, adevice: AsyncDevice) -> AnyDevice:
-    return device if request.param == "sync" else adevice
-
-
-@pytest.fixture
-def timed_sim() -> Iterator[Simulator]:
-    """A D4200-VE on a manual clock, so pulses and sequences run when the test says."""
-    with Simulator("d4200-ve", manual_clock=True) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def timed(timed_sim: Simulator) -> Iterator[Device]:
-    with Device(timed_sim.urls[0], "root", "pass", retries=0) as device:
-        yield device
-
-
-@pytest.fixture
-async def atimed(timed_sim: Simulator) -> AsyncIterator[AsyncDevice]:
-    async with AsyncDevice(timed_sim.urls[0], "root", "pass", retries=0) as device:
-        yield device
-
-
-@pytest.fixture(params=["sync", "async"])
-def tdev(request: pytest.FixtureRequest, timed: Device, atimed: AsyncDevice) -> AnyDevice:
-    return timed if request.param == "sync" else atimed
 
 
 def make_output(simulated: SimulatedDevice, port: int) -> None:
@@ -216,76 +187,74 @@ async def test_bad_arguments_fail_before_anything_is_sent(
     assert simulated.request_count() == 0
 
 
-async def test_pulse_runs_on_the_device_clock(tdev: AnyDevice, timed_sim: Simulator) -> None:
-    simulated = timed_sim.devices[0]
+async def test_pulse_runs_on_the_device_clock(mdev: AnyDevice, msim: Simulator) -> None:
+    simulated = msim.devices[0]
     make_output(simulated, 2)
-    await resolve(tdev.io.pulse(2, 300, count=2, gap_ms=500))
+    await resolve(mdev.io.pulse(2, 300, count=2, gap_ms=500))
     assert simulated.io.output_active(2) is True
-    timed_sim.clock.advance(0.299)
+    msim.clock.advance(0.299)
     assert simulated.io.output_active(2) is True
-    timed_sim.clock.advance(0.001)
+    msim.clock.advance(0.001)
     assert simulated.io.output_active(2) is False
-    timed_sim.clock.advance(0.5)
+    msim.clock.advance(0.5)
     assert simulated.io.output_active(2) is True
-    timed_sim.clock.advance(0.3)
+    msim.clock.advance(0.3)
     assert simulated.io.output_active(2) is False
-    timed_sim.clock.advance(10)
+    msim.clock.advance(10)
     assert simulated.io.output_active(2) is False
 
 
-async def test_a_new_action_replaces_the_rest_of_a_pulse(
-    tdev: AnyDevice, timed_sim: Simulator
-) -> None:
-    simulated = timed_sim.devices[0]
+async def test_a_new_action_replaces_the_rest_of_a_pulse(mdev: AnyDevice, msim: Simulator) -> None:
+    simulated = msim.devices[0]
     make_output(simulated, 2)
-    await resolve(tdev.io.pulse(2, 1000))
-    await resolve(tdev.io.activate(2))
-    timed_sim.clock.advance(2)
+    await resolve(mdev.io.pulse(2, 1000))
+    await resolve(mdev.io.activate(2))
+    msim.clock.advance(2)
     # The pulse's pending "inactive" must not switch off the later, permanent activation.
     assert simulated.io.output_active(2) is True
 
 
-async def test_sequence_steps_and_the_ongoing_error(tdev: AnyDevice, timed_sim: Simulator) -> None:
-    simulated = timed_sim.devices[0]
+async def test_sequence_steps_and_the_ongoing_error(mdev: AnyDevice, msim: Simulator) -> None:
+    simulated = msim.devices[0]
     make_output(simulated, 2)
     steps: list[SequenceStep | tuple[CircuitState | str, int]] = [
         ("closed", 1000),
         SequenceStep(CircuitState.OPEN, 2000),
         ("closed", 0),
     ]
-    await resolve(tdev.io.sequence(2, steps))
+    await resolve(mdev.io.sequence(2, steps))
     assert simulated.io.circuit(2) == "closed"
     with pytest.raises(SequenceOngoingError) as caught:
-        await resolve(tdev.io.sequence(2, [("open", 0)]))
+        await resolve(mdev.io.sequence(2, [("open", 0)]))
     assert caught.value.code == 2200
-    timed_sim.clock.advance(1)
+    msim.clock.advance(1)
     assert simulated.io.circuit(2) == "open"
-    timed_sim.clock.advance(2)
+    msim.clock.advance(2)
     assert simulated.io.circuit(2) == "closed"
     # Finished: the last state stays and a new sequence is accepted.
-    timed_sim.clock.advance(60)
+    msim.clock.advance(60)
     assert simulated.io.circuit(2) == "closed"
-    await resolve(tdev.io.sequence(2, [("open", 0)]))
+    await resolve(mdev.io.sequence(2, [("open", 0)]))
     assert simulated.io.circuit(2) == "open"
 
 
-async def test_sequence_on_an_input_is_refused(tdev: AnyDevice) -> None:
+async def test_sequence_on_an_input_is_refused(mdev: AnyDevice) -> None:
     with pytest.raises(DeviceError) as caught:
-        await resolve(tdev.io.sequence(1, [("closed", 100)]))
+        await resolve(mdev.io.sequence(1, [("closed", 100)]))
     assert caught.value.code == 2104
     assert not isinstance(caught.value, SequenceOngoingError)
 
 
 async def test_changing_a_setting_returns_outputs_to_normal_and_cancels_sequences(
-    tdev: AnyDevice, timed_sim: Simulator
+    mdev: AnyDevice, msim: Simulator
 ) -> None:
-    simulated = timed_sim.devices[0]
+    simulated = msim.devices[0]
     make_output(simulated, 2)
-    await resolve(tdev.io.sequence(2, [("closed", 1000), ("open", 1000), ("closed", 0)]))
+    await resolve(mdev.io.sequence(2, [("closed", 1000), ("open", 1000), ("closed", 0)]))
     assert simulated.io.output_active(2) is True
-    await resolve(tdev.io.configure(1, name="Door contact"))
+    await resolve(mdev.io.configure(1, name="Door contact"))
     assert simulated.io.output_active(2) is False
-    timed_sim.clock.advance(5)
+    msim.clock.advance(5)
     assert simulated.io.output_active(2) is False
     assert simulated.io.sequence_running(2) is False
 

@@ -33,11 +33,6 @@ async def resolve(result: T | Awaitable[T]) -> T:
     return result
 
 
-@pytest.fixture(params=["sync", "async"])
-def dev(request: pytest.FixtureRequest, device: Device, adevice: AsyncDevice) -> AnyDevice:
-    return device if request.param == "sync" else adevice
-
-
 async def test_list_all(dev: AnyDevice, simulated: SimulatedDevice) -> None:
     values = await resolve(dev.params.list())
     expected, _ = simulated.params.listing(None, Level.ADMIN)

@@ -24,11 +24,6 @@ from axisctl.sim.io import IOBank, SequenceOngoingError
 from axisctl.sim.paramstore import ParamStore, initial_params
 
 
-@pytest.fixture
-def clock() -> SimClock:
-    return SimClock(manual=True)
-
-
 def make_bank(model: str, clock: SimClock) -> IOBank:
     spec = MODELS[model]
     return IOBank(spec, ParamStore(initial_params(spec, "SERIAL")), clock, EventBus())

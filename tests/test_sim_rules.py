@@ -28,12 +28,6 @@ SIREN = "/axis-cgi/siren_and_light.cgi"
 
 
 @pytest.fixture
-def msim() -> Iterator[Simulator]:
-    with Simulator("d4200-ve", manual_clock=True) as simulator:
-        yield simulator
-
-
-@pytest.fixture
 def http(msim: Simulator) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=msim.urls[0], auth=httpx.DigestAuth(USER, PASSWORD)) as client:
         rpc(client, "setMaintenanceMode", {"maintenanceMode": False})

@@ -18,11 +18,6 @@ from axisctl.sim.virtualinputs import (
 
 
 @pytest.fixture
-def clock() -> SimClock:
-    return SimClock(manual=True)
-
-
-@pytest.fixture
 def bus() -> EventBus:
     return EventBus()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timezone
 from pathlib import Path
 
@@ -60,16 +59,10 @@ def strobe(device: Device) -> Device:
 
 
 @pytest.fixture
-def msim() -> Iterator[Simulator]:
-    with Simulator("d4200-ve", manual_clock=True) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def mdevice(msim: Simulator) -> Iterator[Device]:
-    with Device(msim.urls[0], USER, PASSWORD, retries=0) as dev:
-        dev.siren_light.set_maintenance(False)
-        yield dev
+def mstrobe(mdevice: Device) -> Device:
+    """``mdevice`` (on a manual clock) out of maintenance mode, as ``strobe`` is."""
+    mdevice.siren_light.set_maintenance(False)
+    return mdevice
 
 
 # --- what the device offers -------------------------------------------------------------
@@ -126,13 +119,13 @@ def test_maintenance_mode_hides_profiles_and_stop_all_does_not_end_it(device: De
     assert {a.priority for a in status.sirens} == {11}
 
 
-def test_timed_maintenance_ends_by_itself(msim: Simulator, mdevice: Device) -> None:
-    mdevice.siren_light.set_maintenance(True, 60)
-    assert not mdevice.siren_light.status().idle
+def test_timed_maintenance_ends_by_itself(msim: Simulator, mstrobe: Device) -> None:
+    mstrobe.siren_light.set_maintenance(True, 60)
+    assert not mstrobe.siren_light.status().idle
     msim.clock.advance(59)
-    assert not mdevice.siren_light.status().idle
+    assert not mstrobe.siren_light.status().idle
     msim.clock.advance(2)
-    assert mdevice.siren_light.status().idle
+    assert mstrobe.siren_light.status().idle
 
 
 def test_a_maintenance_duration_with_off_is_refused_before_sending(device: Device) -> None:
@@ -265,16 +258,16 @@ def test_the_same_priority_replaces_the_previous_profile(strobe: Device) -> None
     assert strobe.siren_light.status().profiles() == {"C"}
 
 
-def test_a_timed_profile_ends_by_itself(msim: Simulator, mdevice: Device) -> None:
+def test_a_timed_profile_ends_by_itself(msim: Simulator, mstrobe: Device) -> None:
     light = LightSettings("Pulse", duration=Duration.seconds(30))
-    mdevice.siren_light.add_profile(Profile("Short", light=light))
-    mdevice.siren_light.start("Short")
+    mstrobe.siren_light.add_profile(Profile("Short", light=light))
+    mstrobe.siren_light.start("Short")
     msim.clock.advance(10)
-    showing = mdevice.siren_light.status().light_showing
+    showing = mstrobe.siren_light.status().light_showing
     assert showing is not None
     assert showing.duration_left == 20
     msim.clock.advance(21)
-    assert mdevice.siren_light.status().idle
+    assert mstrobe.siren_light.status().idle
 
 
 # --- bad profiles: the device's answer, and the local refusal ---------------------------
@@ -475,9 +468,9 @@ def test_the_exported_file_is_what_the_device_accepts_as_an_upload(
 
 
 def test_health_check_result_appears_when_the_check_is_done(
-    msim: Simulator, mdevice: Device
+    msim: Simulator, mstrobe: Device
 ) -> None:
-    api = mdevice.siren_light
+    api = mstrobe.siren_light
     assert api.last_health_check() is None
     api.run_health_check()
     showing = api.status().light_showing
@@ -493,11 +486,11 @@ def test_health_check_result_appears_when_the_check_is_done(
     assert api.status().idle
 
 
-def test_health_check_problems_are_listed(msim: Simulator, mdevice: Device) -> None:
+def test_health_check_problems_are_listed(msim: Simulator, mstrobe: Device) -> None:
     service(msim.devices[0]).health_faults = [(101, "Light is not working optimal")]
-    mdevice.siren_light.run_health_check()
+    mstrobe.siren_light.run_health_check()
     msim.clock.advance(30)
-    result = mdevice.siren_light.last_health_check()
+    result = mstrobe.siren_light.last_health_check()
     assert result is not None
     assert not result.passed
     assert [(e.code, e.message) for e in result.errors] == [(101, "Light is not working optimal")]

@@ -3,53 +3,48 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 
 import pytest
 
 from axisctl.sim import Level, Simulator
 
-AXISCTL = [sys.executable, "-m", "axisctl"]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("AXISCTL_")}
-    full_env.update(env or {})
-    return subprocess.run(
-        [*AXISCTL, *args], capture_output=True, text=True, env=full_env, timeout=60, check=False
-    )
+Run = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def env(sim: Simulator) -> dict[str, str]:
-    return {"AXISCTL_DEVICE": sim.urls[0], "AXISCTL_USER": "root", "AXISCTL_PASSWORD": "pass"}
+def env(sim: Simulator, cli_env_for: Callable[[str], dict[str, str]]) -> dict[str, str]:
+    return cli_env_for(sim.urls[0])
 
 
-def test_activate_says_whether_the_state_changed(env: dict[str, str], sim: Simulator) -> None:
-    first = run("vinput", "activate", "1", env=env)
+def test_activate_says_whether_the_state_changed(
+    env: dict[str, str], sim: Simulator, axisctl_cli: Run
+) -> None:
+    first = axisctl_cli("vinput", "activate", "1", env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "virtual input 1: now active"
     assert sim.devices[0].virtual_inputs.is_active(1)
 
-    second = run("vinput", "activate", "1", env=env)
+    second = axisctl_cli("vinput", "activate", "1", env=env)
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "virtual input 1: already active, unchanged"
 
 
-def test_deactivate_says_whether_the_state_changed(env: dict[str, str], sim: Simulator) -> None:
+def test_deactivate_says_whether_the_state_changed(
+    env: dict[str, str], sim: Simulator, axisctl_cli: Run
+) -> None:
     sim.devices[0].virtual_inputs.activate(2)
-    first = run("vinput", "deactivate", "2", env=env)
+    first = axisctl_cli("vinput", "deactivate", "2", env=env)
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "virtual input 2: now inactive"
     assert not sim.devices[0].virtual_inputs.is_active(2)
-    second = run("vinput", "deactivate", "2", "--json", env=env)
+    second = axisctl_cli("vinput", "deactivate", "2", "--json", env=env)
     assert json.loads(second.stdout) == {"port": 2, "action": "deactivate", "changed": False}
 
 
-def test_activate_with_duration_json(env: dict[str, str], sim: Simulator) -> None:
-    result = run("vinput", "activate", "3", "--duration", "600", "--json", env=env)
+def test_activate_with_duration_json(env: dict[str, str], sim: Simulator, axisctl_cli: Run) -> None:
+    result = axisctl_cli("vinput", "activate", "3", "--duration", "600", "--json", env=env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "port": 3,
@@ -64,24 +59,24 @@ def test_activate_with_duration_json(env: dict[str, str], sim: Simulator) -> Non
     assert deadline - sim.clock.now() > 500
 
 
-def test_duration_zero_pulses(env: dict[str, str], sim: Simulator) -> None:
-    result = run("vinput", "activate", "4", "--duration", "0", env=env)
+def test_duration_zero_pulses(env: dict[str, str], sim: Simulator, axisctl_cli: Run) -> None:
+    result = axisctl_cli("vinput", "activate", "4", "--duration", "0", env=env)
     assert result.returncode == 0, result.stderr
     assert "pulsed" in result.stdout
     assert not sim.devices[0].virtual_inputs.is_active(4)
 
 
-def test_versions(env: dict[str, str]) -> None:
-    as_json = run("vinput", "versions", "--json", env=env)
+def test_versions(env: dict[str, str], axisctl_cli: Run) -> None:
+    as_json = axisctl_cli("vinput", "versions", "--json", env=env)
     assert as_json.returncode == 0, as_json.stderr
     assert json.loads(as_json.stdout) == [{"major": 1, "minor": 1, "deprecated": False}]
-    table = run("vinput", "versions", env=env)
+    table = axisctl_cli("vinput", "versions", env=env)
     assert table.returncode == 0, table.stderr
     assert "1.1" in table.stdout
 
 
-def test_port_the_device_lacks_is_a_device_error(env: dict[str, str]) -> None:
-    result = run("vinput", "activate", "65", env=env)
+def test_port_the_device_lacks_is_a_device_error(env: dict[str, str], axisctl_cli: Run) -> None:
+    result = axisctl_cli("vinput", "activate", "65", env=env)
     assert result.returncode == 6, result.stderr
     assert "error 20" in result.stderr
     assert "does not exist" in result.stderr
@@ -99,16 +94,18 @@ def test_port_the_device_lacks_is_a_device_error(env: dict[str, str]) -> None:
     ],
 )
 def test_bad_arguments_are_usage_errors(
-    env: dict[str, str], sim: Simulator, args: tuple[str, ...]
+    env: dict[str, str], sim: Simulator, args: tuple[str, ...], axisctl_cli: Run
 ) -> None:
-    result = run(*args, env=env)
+    result = axisctl_cli(*args, env=env)
     assert result.returncode == 2, result.stderr
     assert sim.devices[0].request_count() == 0
 
 
-def test_viewer_gets_the_forbidden_exit_code(env: dict[str, str], sim: Simulator) -> None:
+def test_viewer_gets_the_forbidden_exit_code(
+    env: dict[str, str], sim: Simulator, axisctl_cli: Run
+) -> None:
     sim.devices[0].add_account("vera", "vera-pw", Level.VIEWER)
-    result = run(
+    result = axisctl_cli(
         "vinput",
         "activate",
         "1",
@@ -119,12 +116,12 @@ def test_viewer_gets_the_forbidden_exit_code(env: dict[str, str], sim: Simulator
     assert not sim.devices[0].virtual_inputs.is_active(1)
 
 
-def test_help_shows_examples() -> None:
-    group = run("vinput", "--help")
+def test_help_shows_examples(axisctl_cli: Run) -> None:
+    group = axisctl_cli("vinput", "--help")
     assert group.returncode == 0
     assert "axisctl vinput activate 1 --duration 30" in group.stdout
     for command in ("activate", "deactivate", "versions"):
         assert command in group.stdout
-    activate = run("vinput", "activate", "--help")
+    activate = axisctl_cli("vinput", "activate", "--help")
     assert "--duration SECONDS" in activate.stdout
     assert "axisctl vinput activate 3 --duration 10 --json" in activate.stdout

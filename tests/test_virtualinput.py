@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import Awaitable
 from typing import TypeVar, cast
 
 import httpx
@@ -46,35 +46,6 @@ async def resolve(result: T | Awaitable[T]) -> T:
     if inspect.isawaitable(result):
         return cast(T, await result)
     return result
-
-
-@pytest.fixture(params=["sync", "async"])
-def dev(request: pytest.FixtureRequest, device: Device, adevice: AsyncDevice) -> AnyDevice:
-    return device if request.param == "sync" else adevice
-
-
-@pytest.fixture
-def msim() -> Iterator[Simulator]:
-    """A strobe speaker on a manual clock: time moves only with ``msim.clock.advance``."""
-    with Simulator("d4200-ve", user=USER, password=PASSWORD, manual_clock=True) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-def mdevice(msim: Simulator) -> Iterator[Device]:
-    with Device(msim.urls[0], USER, PASSWORD, retries=0) as dev:
-        yield dev
-
-
-@pytest.fixture
-async def madevice(msim: Simulator) -> AsyncIterator[AsyncDevice]:
-    async with AsyncDevice(msim.urls[0], USER, PASSWORD, retries=0) as dev:
-        yield dev
-
-
-@pytest.fixture(params=["sync", "async"])
-def mdev(request: pytest.FixtureRequest, mdevice: Device, madevice: AsyncDevice) -> AnyDevice:
-    return mdevice if request.param == "sync" else madevice
 
 
 def events(simulated: SimulatedDevice) -> list[tuple[str, str, float]]:
