@@ -27,7 +27,6 @@ class ErrorFamily:
     missing: int
     invalid_value: int
     forbidden: int | None
-    internal: int
 
 
 OLD_FAMILY = ErrorFamily(
@@ -38,7 +37,6 @@ OLD_FAMILY = ErrorFamily(
     missing=4002,
     invalid_value=1000,
     forbidden=2001,
-    internal=8000,
 )
 
 #: The family of siren_and_light, portmanagement, mqtt and ws-data-stream. It has no
@@ -51,7 +49,6 @@ NEW_FAMILY = ErrorFamily(
     missing=2103,
     invalid_value=2104,
     forbidden=None,
-    internal=1100,
 )
 
 
