@@ -8,7 +8,9 @@ from typing import Generic, Literal
 
 from axisctl.apis.apidiscovery import ApiDiscoveryAPI, ApiEntry
 from axisctl.apis.basicdeviceinfo import BasicDeviceInfoAPI
+from axisctl.apis.events import EventsAPI
 from axisctl.apis.io import IOPortsAPI
+from axisctl.apis.mqtt import MqttAPI
 from axisctl.apis.params import ParamsAPI
 from axisctl.apis.pwdgrp import UsersAPI
 from axisctl.apis.sirenlight import SirenLightAPI
@@ -51,6 +53,8 @@ class _Facade(API[ModeT], Generic[ModeT]):
     io: IOPortsAPI[ModeT]
     virtual_inputs: VirtualInputAPI[ModeT]
     siren_light: SirenLightAPI[ModeT]
+    events: EventsAPI[ModeT]
+    mqtt: MqttAPI[ModeT]
 
     def _bind(
         self, transport: SyncTransport | AsyncTransport, credentials: Credentials | None
@@ -64,6 +68,8 @@ class _Facade(API[ModeT], Generic[ModeT]):
         self.io = IOPortsAPI(transport)
         self.virtual_inputs = VirtualInputAPI(transport)
         self.siren_light = SirenLightAPI(transport)
+        self.events = EventsAPI(transport)
+        self.mqtt = MqttAPI(transport)
 
     @property
     def url(self) -> str:

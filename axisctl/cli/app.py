@@ -153,7 +153,9 @@ def main() -> None:
     from axisctl.cli import (  # noqa: F401 - importing registers the commands
         demo,
         device_commands,
+        events_commands,
         io_commands,
+        mqtt_commands,
         sim_command,
         siren_commands,
         siren_run,

@@ -19,6 +19,7 @@ TOPIC_VIRTUAL_INPUT = "tns1:Device/tnsaxis:IO/VirtualInput"
 TOPIC_DIGITAL_INPUT = "tns1:Device/Trigger/DigitalInput"
 TOPIC_RELAY = "tns1:Device/Trigger/Relay"
 TOPIC_LIGHT_STATUS = "tns1:Device/tnsaxis:Light/Status"
+TOPIC_SYSTEM_READY = "tns1:Device/tnsaxis:Status/SystemReady"
 TOPIC_SIREN_LIGHT_STATUS = "tns1:Device/tnsaxis:SirenAndLight/Status"
 
 

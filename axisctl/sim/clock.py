@@ -68,6 +68,10 @@ class SimClock:
         """
         return self._wall_origin + self.now()
 
+    def wall_at(self, reading: float) -> float:
+        """The Unix time of an earlier reading of :meth:`now` (event timestamps)."""
+        return self._wall_origin + reading
+
     def pending(self) -> int:
         with self.lock:
             return sum(1 for timer in self._timers if not timer.cancelled)

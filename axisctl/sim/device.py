@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from axisctl.sim.accounts import Account, AccountStore, DigestServer, Level
-from axisctl.sim.bus import EventBus
+from axisctl.sim.bus import TOPIC_SYSTEM_READY, EventBus, SimEvent
 from axisctl.sim.catalog import ModelSpec, model
 from axisctl.sim.clock import SimClock
 from axisctl.sim.faults import FaultPlan
@@ -79,6 +79,13 @@ class SimulatedDevice:
         self._log: list[RequestRecord] = []
         self._log_lock = threading.Lock()
         self.url = ""
+        self._publish_ready(True)
+
+    def _publish_ready(self, ready: bool) -> None:
+        with self.lock:
+            self.bus.publish(
+                SimEvent(TOPIC_SYSTEM_READY, {}, {"ready": "1" if ready else "0"}, self.clock.now())
+            )
 
     def __repr__(self) -> str:
         return f"<SimulatedDevice {self.spec.prod_nbr} {self.serial} {self.url or '(not served)'}>"
@@ -95,6 +102,7 @@ class SimulatedDevice:
         """
         with self.lock:
             self.restarting = True
+            self._publish_ready(False)
             self.io.begin_restart()
             self.virtual_inputs.reset()
             if self.siren_light is not None:
@@ -106,6 +114,7 @@ class SimulatedDevice:
         self.boot_id = str(uuid.uuid4())
         self._booted = self.clock.now()
         self.io.end_restart()
+        self._publish_ready(True)
 
     def factory_default(self) -> None:
         """Back to factory state: parameters, profiles and rules reset, maintenance mode on.

@@ -11,7 +11,9 @@ from axisctl.sim import control, handlers
 from axisctl.sim.accounts import Level, Outcome, verify_basic
 from axisctl.sim.device import RequestRecord, SimulatedDevice
 from axisctl.sim.faults import FaultKind
+from axisctl.sim.handlers import events as event_handlers
 from axisctl.sim.handlers import io as io_handlers
+from axisctl.sim.handlers import mqtt as mqtt_handlers
 from axisctl.sim.handlers import sirenlight as sirenlight_handlers
 from axisctl.sim.handlers import virtualinput as virtualinput_handlers
 from axisctl.sim.webctx import (
@@ -34,6 +36,11 @@ PATH_LEVEL = {
     "/axis-cgi/virtualinput/deactivate.cgi": Level.OPERATOR,
     "/axis-cgi/virtualinput/getschemaversions.cgi": Level.OPERATOR,
     "/axis-cgi/siren_and_light.cgi": Level.OPERATOR,
+    "/axis-cgi/wssession.cgi": Level.VIEWER,
+    "/vapix/ws-data-stream": Level.VIEWER,
+    "/vapix/services": Level.VIEWER,
+    "/axis-cgi/mqtt/client.cgi": Level.ADMIN,
+    "/axis-cgi/mqtt/event.cgi": Level.ADMIN,
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -140,5 +147,11 @@ def build_app(device: SimulatedDevice) -> web.Application:
         router.add_route(
             "*", "/axis-cgi/siren_and_light.cgi", sirenlight_handlers.siren_and_light_cgi
         )
+    router.add_route("GET", "/vapix/ws-data-stream", event_handlers.ws_data_stream)
+    router.add_route("*", "/axis-cgi/wssession.cgi", event_handlers.wssession_cgi)
+    router.add_route("*", "/vapix/services", event_handlers.services)
+    if any(api.id == "mqtt-client" for api in device.spec.apis):
+        router.add_route("*", "/axis-cgi/mqtt/client.cgi", mqtt_handlers.client_cgi)
+        router.add_route("*", "/axis-cgi/mqtt/event.cgi", mqtt_handlers.event_cgi)
     control.add_routes(router)
     return app
