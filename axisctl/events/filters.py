@@ -24,7 +24,8 @@ _TERM = re.compile(
     r"""\s+and\s+@Value\s*=\s*(?P<q2>["'])(?P<value>[^"']*)(?P=q2)\s*\]\s*\)\s*"""
 )
 _JOIN = re.compile(r"\s*(and|or)\s*")
-_TOPIC_PART = re.compile(r"^[A-Za-z_][\w.\-]*(:[A-Za-z_*][\w.\-*]*)?$")
+# Used with fullmatch: "$" would also match before a final newline ("Device\n/IO").
+_TOPIC_PART = re.compile(r"[A-Za-z_][\w.\-]*(:[A-Za-z_*][\w.\-*]*)?")
 
 
 class FilterError(ParseError):
@@ -50,7 +51,7 @@ class TopicFilter:
             topic = text[:-3] if subtree else text
             if topic:
                 for part in topic.split("/"):
-                    if not _TOPIC_PART.match(part):
+                    if not _TOPIC_PART.fullmatch(part):
                         raise FilterError(
                             f"topic filter {self.expression!r:.80}: "
                             f"{part!r:.40} is not a topic name"
