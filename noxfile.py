@@ -32,9 +32,21 @@ def types(session: nox.Session) -> None:
 
 @nox.session
 def benchmarks(session: nox.Session) -> None:
-    """Measure axisctl against raw httpx on the simulator; prints ratios, asserts nothing."""
+    """Measure axisctl against raw httpx and raw websockets on the simulator; prints ratios.
+
+    Asserts nothing. Options after -- go to the transport benchmark; ``benchmarks_events``
+    takes the event stream benchmark's own.
+    """
     session.install("-e", ".[dev]")
     session.run("python", "-m", "benchmarks.bench_transport", *session.posargs)
+    session.run("python", "-m", "benchmarks.bench_events")
+
+
+@nox.session
+def benchmarks_events(session: nox.Session) -> None:
+    """Event stream latency and rate against a raw websockets client; prints ratios."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "benchmarks.bench_events", *session.posargs)
 
 
 @nox.session

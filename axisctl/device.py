@@ -76,6 +76,14 @@ class _Facade(API[ModeT], Generic[ModeT]):
         """Scheme, host and port of the device."""
         return self._transport.name
 
+    def connection_settings(self) -> tuple[str, Credentials | None, ClientOptions]:
+        """URL, credentials and options: what a second kind of connection to the device needs.
+
+        :func:`axisctl.events.stream.open_stream` uses it to open the websocket event stream
+        with the same account and TLS trust as this device's HTTP calls.
+        """
+        return self._transport.name, self._credentials, self._transport._core.options
+
     def __repr__(self) -> str:
         user = f", user={self._credentials.username!r}" if self._credentials else ""
         return f"{type(self).__name__}({self._transport.name!r}{user})"

@@ -154,6 +154,7 @@ def main() -> None:
         demo,
         device_commands,
         events_commands,
+        events_watch,
         io_commands,
         mqtt_commands,
         sim_command,

@@ -117,6 +117,12 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if account is None:
             return unauthorized(request)
         request[ACCOUNT] = account
+    elif request.path == "/vapix/ws-data-stream" and "wssession" in request.query:
+        # A wssession.cgi token stands in for Digest on the websocket upgrade (§6.1).
+        account = event_handlers.session_account(device, request.query["wssession"])
+        if account is None:
+            return unauthorized(request)
+        request[ACCOUNT] = account
     needed = Level.ADMIN if request.path.startswith(control.PREFIX) else Level.ANONYMOUS
     if level_of(request) < PATH_LEVEL.get(request.path, needed):
         return unauthorized(request)
@@ -129,6 +135,7 @@ def build_app(device: SimulatedDevice) -> web.Application:
         client_max_size=1024 * 1024,
     )
     app[DEVICE_KEY] = device
+    app.on_shutdown.append(event_handlers.close_streams)  # open websockets would hold it up
     router = app.router
     router.add_route("*", "/axis-cgi/param.cgi", handlers.param_cgi)
     router.add_route("*", "/axis-cgi/pwdgrp.cgi", handlers.pwdgrp_cgi)
