@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import contextlib
+import hashlib
+import json
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
 
+import paho.mqtt.client as mqtt
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion
 
 from axisctl import AsyncDevice, Device
 from axisctl.sim import SimulatedDevice, Simulator
@@ -136,3 +150,318 @@ def axisctl_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
 def cli_env_for() -> Callable[[str], dict[str, str]]:
     """The AXISCTL_* settings that point the CLI at a device URL as root."""
     return _env_for
+
+
+# --- a real MQTT broker on loopback ---------------------------------------------------------
+
+#: mosquitto where installed (CI installs it with apt-get); else the pure-Python amqtt broker.
+#: AXISCTL_TEST_BROKER=amqtt forces the fallback, to check that it works too.
+MOSQUITTO = shutil.which("mosquitto") or (
+    "/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None
+)
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    """Where a test broker listens, and which broker it is (``mosquitto`` or ``amqtt``)."""
+
+    host: str
+    port: int
+    kind: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _sha512_password_line(user: str, password: str) -> str:
+    # mosquitto's "$6$" format: base64 salt, base64 sha512(password + salt).
+    salt = os.urandom(12)
+    digest = hashlib.sha512(password.encode() + salt).digest()
+    return f"{user}:$6${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}\n"
+
+
+class MqttTestBroker:
+    """A broker on 127.0.0.1 that a test may stop and start again on the same port.
+
+    ``users`` (mosquitto only) turns anonymous access off and allows those accounts;
+    ``websockets`` (amqtt only: Debian's mosquitto lacks it) serves MQTT over WebSocket.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        users: dict[str, str] | None = None,
+        kind: str | None = None,
+        websockets: bool = False,
+    ) -> None:
+        forced = os.environ.get("AXISCTL_TEST_BROKER")
+        self.kind = kind or forced or ("mosquitto" if MOSQUITTO else "amqtt")
+        self.websockets = websockets
+        if websockets:
+            self.kind = "amqtt"
+        if users and self.kind != "mosquitto":
+            pytest.skip("broker accounts are tested with mosquitto only")
+        self.workdir = workdir
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.users = users or {}
+        self.port = _free_port()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._thread: threading.Thread | None = None
+        self._stop_amqtt: Callable[[], None] | None = None
+
+    @property
+    def address(self) -> BrokerAddress:
+        return BrokerAddress("127.0.0.1", self.port, self.kind)
+
+    def start(self) -> None:
+        if self.kind == "mosquitto":
+            self._start_mosquitto()
+        else:
+            self._start_amqtt()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), 1),
+            ):
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the {self.kind} broker did not listen on port {self.port}")
+
+    def _start_mosquitto(self) -> None:
+        assert MOSQUITTO is not None, "mosquitto is not installed"
+        lines = [f"listener {self.port} 127.0.0.1", "persistence false"]
+        if os.geteuid() == 0:
+            # As root mosquitto drops to user "mosquitto", who cannot read pytest's tmp dirs.
+            lines.append("user root")
+        if self.users:
+            password_file = self.workdir / "passwords"
+            password_file.write_text(
+                "".join(_sha512_password_line(u, p) for u, p in self.users.items())
+            )
+            lines += ["allow_anonymous false", f"password_file {password_file}"]
+        else:
+            lines.append("allow_anonymous true")
+        config = self.workdir / "mosquitto.conf"
+        config.write_text("\n".join(lines) + "\n")
+        with open(self.workdir / "mosquitto.log", "ab") as log:
+            self._process = subprocess.Popen(
+                [MOSQUITTO, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT
+            )
+
+    def _start_amqtt(self) -> None:
+        from amqtt.broker import Broker  # type: ignore[import-untyped,unused-ignore]
+
+        config = {
+            "listeners": {
+                "default": {
+                    "type": "ws" if self.websockets else "tcp",
+                    "bind": f"127.0.0.1:{self.port}",
+                }
+            },
+            "plugins": {
+                "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}
+            },
+        }
+        # amqtt's listening socket lingers a moment after a shutdown: retry the bind.
+        deadline = time.monotonic() + 10
+        while True:
+            ready = threading.Event()
+            failed: list[BaseException] = []
+
+            async def serve(ready: threading.Event, failed: list[BaseException]) -> None:
+                stop = asyncio.Event()
+                loop = asyncio.get_running_loop()
+
+                def request_stop() -> None:
+                    loop.call_soon_threadsafe(stop.set)
+
+                self._stop_amqtt = request_stop
+                broker = Broker(config)
+                try:
+                    await broker.start()
+                except Exception as exc:
+                    failed.append(exc)
+                    ready.set()
+                    return
+                ready.set()
+                await stop.wait()
+                # amqtt's shutdown leaves client connections open, so clients would never
+                # notice the broker going away: close them first (private attributes).
+                for _session, handler in list(getattr(broker, "_sessions", {}).values()):
+                    writer = getattr(handler, "writer", None)
+                    if writer is not None:
+                        with contextlib.suppress(Exception):
+                            await writer.close()
+                await broker.shutdown()
+
+            self._thread = threading.Thread(
+                target=asyncio.run, args=(serve(ready, failed),), daemon=True
+            )
+            self._thread.start()
+            ready.wait(10)
+            if not failed:
+                return
+            self._thread.join(10)
+            self._thread = None
+            if time.monotonic() > deadline:
+                raise failed[0]
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        """Stop the broker: clients lose their connections."""
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(10)
+            self._process = None
+        if self._thread is not None:
+            if self._stop_amqtt is not None:
+                self._stop_amqtt()
+            self._thread.join(10)
+            self._thread = None
+
+
+def _broker_scope(fixture_name: str, config: pytest.Config) -> Literal["session", "function"]:
+    # amqtt 0.12 sends a connecting client the retained messages of every subscription in
+    # the broker, its own or not; a broker per test keeps tests from seeing each other's.
+    amqtt = (os.environ.get("AXISCTL_TEST_BROKER") or ("" if MOSQUITTO else "amqtt")) == "amqtt"
+    return "function" if amqtt else "session"
+
+
+@pytest.fixture(scope=_broker_scope)
+def mqtt_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BrokerAddress]:
+    """An anonymous broker: one for the session (mosquitto; tests keep apart by topic
+    prefix), or one per test (amqtt)."""
+    broker = MqttTestBroker(tmp_path_factory.mktemp("mqtt-broker"))
+    broker.start()
+    yield broker.address
+    broker.stop()
+
+
+@pytest.fixture
+def mqtt_broker_factory(tmp_path: Path) -> Iterator[Callable[..., MqttTestBroker]]:
+    """``make(users=None, websockets=False)``: a started broker of this test's own, stopped
+    at teardown."""
+    started: list[MqttTestBroker] = []
+
+    def make(*, users: dict[str, str] | None = None, websockets: bool = False) -> MqttTestBroker:
+        broker = MqttTestBroker(
+            tmp_path / f"broker-{len(started)}", users=users, websockets=websockets
+        )
+        broker.start()
+        started.append(broker)
+        return broker
+
+    yield make
+    for broker in started:
+        broker.stop()
+
+
+@dataclass(frozen=True)
+class ReceivedMessage:
+    topic: str
+    payload: bytes
+    qos: int
+    retain: bool
+
+    def json(self) -> Any:
+        return json.loads(self.payload)
+
+
+class MqttListener:
+    """A plain paho client that records what arrives on ``topics``, as a test bench would."""
+
+    def __init__(self, address: BrokerAddress, topics: tuple[str, ...], qos: int = 2) -> None:
+        self.messages: list[ReceivedMessage] = []
+        self.topics = topics
+        self._subscribed = threading.Event()
+        self._lock = threading.Lock()
+        # Unique client ids: amqtt hands an empty one the previous empty one's session.
+        self.client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=f"listener-{os.urandom(6).hex()}"
+        )
+        self.client.on_message = self._on_message
+        self.client.on_subscribe = lambda *args: self._subscribed.set()
+        self.client.connect(address.host, address.port)
+        self.client.loop_start()
+        if topics:
+            self.client.subscribe([(topic, qos) for topic in topics])
+            assert self._subscribed.wait(5), "the broker did not acknowledge the subscription"
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        if not any(mqtt.topic_matches_sub(t, message.topic) for t in self.topics):
+            return  # amqtt also delivers retained messages of other clients' subscriptions
+        with self._lock:
+            self.messages.append(
+                ReceivedMessage(
+                    message.topic, bytes(message.payload), message.qos, bool(message.retain)
+                )
+            )
+
+    def received(self, topic: str | None = None) -> list[ReceivedMessage]:
+        with self._lock:
+            return [m for m in self.messages if topic is None or m.topic == topic]
+
+    def wait_for(
+        self, topic: str | None = None, *, count: int = 1, timeout: float = 5.0
+    ) -> list[ReceivedMessage]:
+        """The first ``count`` messages (on ``topic``), polling until they are there."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.received(topic)
+            if len(found) >= count:
+                return found[:count]
+            time.sleep(0.02)
+        raise AssertionError(
+            f"{count} message(s) on {topic or 'any topic'} did not arrive within {timeout} s; "
+            f"got {[m.topic for m in self.received()]}"
+        )
+
+    def publish(
+        self, topic: str, payload: str | bytes, *, qos: int = 1, retain: bool = False
+    ) -> None:
+        info = self.client.publish(topic, payload, qos, retain)
+        info.wait_for_publish(5)
+
+    def close(self) -> None:
+        self.client.disconnect()
+        self.client.loop_stop()
+
+
+@pytest.fixture
+def mqtt_listen(mqtt_broker: BrokerAddress) -> Iterator[Callable[..., MqttListener]]:
+    """``listen(*topics, address=None)``: a subscriber on the session broker (or another)."""
+    listeners: list[MqttListener] = []
+
+    def listen(*topics: str, address: BrokerAddress | None = None) -> MqttListener:
+        listener = MqttListener(address or mqtt_broker, topics)
+        listeners.append(listener)
+        return listener
+
+    yield listen
+    for listener in listeners:
+        listener.close()
+
+
+def _wait_until(condition: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what or condition}")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def wait_until() -> Callable[..., None]:
+    """``wait_until(condition, timeout=5.0, what="")``: poll every 20 ms, fail after timeout."""
+    return _wait_until

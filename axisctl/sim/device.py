@@ -14,6 +14,7 @@ from axisctl.sim.catalog import ModelSpec, model
 from axisctl.sim.clock import SimClock
 from axisctl.sim.faults import FaultPlan
 from axisctl.sim.io import IOBank
+from axisctl.sim.mqtt import MqttBridge
 from axisctl.sim.paramstore import ParamStore, initial_params
 from axisctl.sim.rules import RuleEngine
 from axisctl.sim.sirenlight import SirenLight
@@ -72,6 +73,11 @@ class SimulatedDevice:
             if any(api.id == "siren-and-light" for api in self.spec.apis)
             else None
         )
+        self.mqtt: MqttBridge | None = (
+            MqttBridge(serial=serial, clock=self.clock, bus=self.bus)
+            if any(api.id == "mqtt-client" for api in self.spec.apis)
+            else None
+        )
         self.rules = RuleEngine(self)
         self.boot_id = str(uuid.uuid4())
         self._booted = self.clock.now()
@@ -107,6 +113,8 @@ class SimulatedDevice:
             self.virtual_inputs.reset()
             if self.siren_light is not None:
                 self.siren_light.power_cycle()
+            if self.mqtt is not None:
+                self.mqtt.power_off()
             self.clock.call_later(seconds, self._finish_restart)
 
     def _finish_restart(self) -> None:
@@ -115,6 +123,9 @@ class SimulatedDevice:
         self._booted = self.clock.now()
         self.io.end_restart()
         self._publish_ready(True)
+        if self.mqtt is not None:
+            # An active MQTT client stays active over a reboot (client API).
+            self.mqtt.power_on()
 
     def factory_default(self) -> None:
         """Back to factory state: parameters, profiles and rules reset, maintenance mode on.
@@ -130,6 +141,13 @@ class SimulatedDevice:
             self.rules.clear()
             if self.siren_light is not None:
                 self.siren_light.factory_default()
+            if self.mqtt is not None:
+                self.mqtt.factory_default()
+
+    def close(self) -> None:
+        """Let go of what outlives a request: the MQTT client's connection and thread."""
+        if self.mqtt is not None:
+            self.mqtt.close()
 
     def add_account(self, name: str, password: str, level: Level, ptz: bool = False) -> None:
         self.accounts.accounts[name] = Account(name, password, level, ptz=ptz)

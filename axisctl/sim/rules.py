@@ -9,7 +9,8 @@ Two of the manual's action types, on two condition types:
   becoming true, start (or stop) the profile;
 - conditions "I/O > Digital input is active" (:class:`DigitalInputActive`) and
   "I/O > Virtual input" (:class:`VirtualInputActive`), ports numbered from 1 as the
-  manual's "Port 1".
+  manual's "Port 1", and "MQTT > Stateful" (:class:`MqttStateful`): the last payload of a
+  stateful MQTT subscription's topic equals the rule's payload.
 
 The engine listens on the device's event bus, so a rule reacts to an input however it
 changed: the test-control surface, a simulated pin, ``virtualinput/activate.cgi`` or a
@@ -22,6 +23,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from axisctl.sim.bus import TOPIC_INPUT_PORT, TOPIC_VIRTUAL_INPUT, SimEvent
+from axisctl.sim.mqtt.topics import (
+    DATA_PAYLOAD,
+    SOURCE_TOPIC,
+    TOPIC_MQTT_STATEFUL,
+    check_filter,
+    filter_matches,
+)
 from axisctl.sim.sirenlight import ServiceError
 
 if TYPE_CHECKING:
@@ -49,6 +57,38 @@ class VirtualInputActive:
 
 
 @dataclass(frozen=True)
+class MqttStateful:
+    """ "MQTT > Stateful": the state of subscription ``topic_filter`` is ``payload``.
+
+    The state is the payload of the last message on the topic; it needs a stateful MQTT
+    subscription (``configureMqttSubscription`` with ``isStateData``) for the topic.
+    """
+
+    topic_filter: str
+    payload: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "mqtt-stateful", "filter": self.topic_filter, "payload": self.payload}
+
+    def holds_for(self, event: SimEvent) -> bool | None:
+        """Whether ``event`` makes the condition true or false; ``None``: not about it."""
+        if event.topic != TOPIC_MQTT_STATEFUL:
+            return None
+        if not filter_matches(self.topic_filter, event.source.get(SOURCE_TOPIC, "")):
+            return None
+        return event.data.get(DATA_PAYLOAD) == self.payload
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> MqttStateful:
+        topic_filter, payload = raw.get("filter"), raw.get("payload")
+        if not isinstance(topic_filter, str) or check_filter(topic_filter) is not None:
+            raise ValueError("'condition.filter' must be an MQTT subscription filter")
+        if not isinstance(payload, str):
+            raise ValueError("'condition.payload' must be a string")
+        return cls(topic_filter, payload)
+
+
+@dataclass(frozen=True)
 class RunProfileWhileActive:
     """Run ``profile`` while the rule is active."""
 
@@ -69,7 +109,7 @@ class RunProfile:
         return {"type": "start" if self.start else "stop", "profile": self.profile}
 
 
-Condition = DigitalInputActive | VirtualInputActive
+Condition = DigitalInputActive | VirtualInputActive | MqttStateful
 Action = RunProfileWhileActive | RunProfile
 
 
@@ -99,17 +139,11 @@ class Rule:
             raise ValueError("'condition' must be an object with 'type' and 'port'")
         if not isinstance(action_raw, dict):
             raise ValueError("'action' must be an object with 'type' and 'profile'")
-        port = condition_raw.get("port")
-        if not isinstance(port, int) or isinstance(port, bool) or port < 1:
-            raise ValueError("'condition.port' must be an integer >= 1")
-        kind = condition_raw.get("type")
-        condition: Condition
-        if kind == "digital-input":
-            condition = DigitalInputActive(port)
-        elif kind == "virtual-input":
-            condition = VirtualInputActive(port)
-        else:
-            raise ValueError("'condition.type' must be 'digital-input' or 'virtual-input'")
+        condition = (
+            MqttStateful.from_json(condition_raw)
+            if condition_raw.get("type") == "mqtt-stateful"
+            else cls._port_condition(condition_raw)
+        )
         profile = action_raw.get("profile")
         if not isinstance(profile, str) or not profile:
             raise ValueError("'action.profile' must be a profile name")
@@ -125,6 +159,20 @@ class Rule:
         if not isinstance(name, str):
             raise ValueError("'name' must be a string")
         return cls(condition, action, name=name)
+
+    @staticmethod
+    def _port_condition(condition_raw: dict[str, Any]) -> Condition:
+        port = condition_raw.get("port")
+        if not isinstance(port, int) or isinstance(port, bool) or port < 1:
+            raise ValueError("'condition.port' must be an integer >= 1")
+        kind = condition_raw.get("type")
+        if kind == "digital-input":
+            return DigitalInputActive(port)
+        if kind == "virtual-input":
+            return VirtualInputActive(port)
+        raise ValueError(
+            "'condition.type' must be 'digital-input', 'virtual-input' or 'mqtt-stateful'"
+        )
 
 
 @dataclass(frozen=True)
@@ -154,7 +202,10 @@ class RuleEngine:
                     f"digital input port {rule.condition.port} does not exist "
                     f"(the device has {self.device.io.count})"
                 )
-        elif rule.condition.port > self.device.virtual_inputs.count:
+        elif (
+            isinstance(rule.condition, VirtualInputActive)
+            and rule.condition.port > self.device.virtual_inputs.count
+        ):
             raise ValueError(
                 f"virtual input port {rule.condition.port} does not exist "
                 f"(the device has {self.device.virtual_inputs.count})"
@@ -175,13 +226,23 @@ class RuleEngine:
     def _holds(self, condition: Condition) -> bool:
         if isinstance(condition, DigitalInputActive):
             return self.device.io.is_active(condition.port)
+        if isinstance(condition, MqttStateful):
+            # The last message of each stateful MQTT topic is the bus's current state.
+            return any(condition.holds_for(event) for event in self.device.bus.current())
         return self.device.virtual_inputs.is_active(condition.port)
 
     def _on_event(self, event: SimEvent) -> None:
+        if event.topic == TOPIC_MQTT_STATEFUL:
+            for rule in list(self.rules):
+                if isinstance(rule.condition, MqttStateful):
+                    holds = rule.condition.holds_for(event)
+                    if holds is not None:
+                        self._set(rule, holds)
+            return
         if event.topic == TOPIC_INPUT_PORT:
             port = int(event.source.get("port", "-1")) + 1
             active = event.data.get("state") == "1"
-            kind: type[Condition] = DigitalInputActive
+            kind: type[DigitalInputActive | VirtualInputActive] = DigitalInputActive
         elif event.topic == TOPIC_VIRTUAL_INPUT:
             port = int(event.source.get("port", "0"))
             active = event.data.get("active") == "1"

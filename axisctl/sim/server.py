@@ -114,6 +114,9 @@ class Simulator:
         runners, self._runners = self._runners, []
         for runner in runners:
             await runner.cleanup()
+        for device in self.devices:
+            # Joins the device's MQTT client thread, so off the event loop.
+            await asyncio.to_thread(device.close)
         if self._owns_clock:
             self.clock.close()
 
