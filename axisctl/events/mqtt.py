@@ -34,7 +34,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
@@ -253,14 +253,17 @@ class _Subscriber:
         self._deliver(item)
 
 
-class MqttEventStream:
-    """Events from a broker, for synchronous code; use as a context manager.
+class _EventQueue(Protocol):
+    """What :class:`queue.Queue` and :class:`asyncio.Queue` both offer, for :class:`_Stream`."""
 
-    ``topics`` are MQTT filters such as ``"axis/<serial>/event/#"`` (every event of one
-    device) or ``"axis/+/event/tns:onvif/Device/tns:axis/IO/#"``. Iterating yields
-    :class:`~axisctl.events.models.Event` objects until :meth:`close`; :meth:`get` and
-    :meth:`messages` also give the MQTT topic and the retained flag.
-    """
+    def put_nowait(self, item: MqttEventMessage | None) -> None: ...
+
+
+class _Stream:
+    """What the sync and async streams share: their arguments, the subscriber with its
+    counters, and the bounded queue the events wait in (``None`` in it means closed)."""
+
+    _queue: _EventQueue
 
     def __init__(
         self,
@@ -271,10 +274,17 @@ class MqttEventStream:
         connect_timeout: float = 10.0,
         max_queue: int = 10_000,
     ) -> None:
-        self._queue: queue.Queue[MqttEventMessage | None] = queue.Queue(max_queue)
-        self._subscriber = _Subscriber(broker, topics, qos, self._put)
+        self._queue = self._new_queue(max_queue)
+        self._subscriber = _Subscriber(broker, topics, qos, self._deliver)
         self._connect_timeout = connect_timeout
         self._closed = False
+
+    def _new_queue(self, maxsize: int) -> _EventQueue:
+        raise NotImplementedError
+
+    def _deliver(self, item: MqttEventMessage) -> None:
+        """Called on paho's thread with each event."""
+        raise NotImplementedError
 
     @property
     def stats(self) -> MqttStreamStats:
@@ -284,8 +294,26 @@ class MqttEventStream:
         try:
             self._queue.put_nowait(item)
             self.stats.events += 1
-        except queue.Full:
+        except (queue.Full, asyncio.QueueFull):
             self.stats.dropped += 1
+
+
+class MqttEventStream(_Stream):
+    """Events from a broker, for synchronous code; use as a context manager.
+
+    ``topics`` are MQTT filters such as ``"axis/<serial>/event/#"`` (every event of one
+    device) or ``"axis/+/event/tns:onvif/Device/tns:axis/IO/#"``. Iterating yields
+    :class:`~axisctl.events.models.Event` objects until :meth:`close`; :meth:`get` and
+    :meth:`messages` also give the MQTT topic and the retained flag.
+    """
+
+    _queue: queue.Queue[MqttEventMessage | None]
+
+    def _new_queue(self, maxsize: int) -> queue.Queue[MqttEventMessage | None]:
+        return queue.Queue(maxsize)
+
+    def _deliver(self, item: MqttEventMessage) -> None:
+        self._put(item)
 
     def open(self) -> MqttEventStream:
         """Connect and subscribe; raises a :class:`~axisctl.errors.TransportError` kind."""
@@ -337,44 +365,25 @@ class MqttEventStream:
             yield item.event
 
 
-class AsyncMqttEventStream:
+class AsyncMqttEventStream(_Stream):
     """Events from a broker, for asyncio; use as an async context manager and iterate
     with ``async for``. Same arguments as :class:`MqttEventStream`."""
 
-    def __init__(
-        self,
-        broker: MqttBroker,
-        topics: Sequence[str] = ("#",),
-        *,
-        qos: int = 0,
-        connect_timeout: float = 10.0,
-        max_queue: int = 10_000,
-    ) -> None:
-        self._queue: asyncio.Queue[MqttEventMessage | None] = asyncio.Queue(max_queue)
-        self._subscriber = _Subscriber(broker, topics, qos, self._put)
-        self._connect_timeout = connect_timeout
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False
+    _queue: asyncio.Queue[MqttEventMessage | None]
+    #: The loop the queue belongs to; set by :meth:`open`.
+    _loop: asyncio.AbstractEventLoop | None = None
 
-    @property
-    def stats(self) -> MqttStreamStats:
-        return self._subscriber.stats
+    def _new_queue(self, maxsize: int) -> asyncio.Queue[MqttEventMessage | None]:
+        return asyncio.Queue(maxsize)
 
-    def _put(self, item: MqttEventMessage) -> None:
+    def _deliver(self, item: MqttEventMessage) -> None:
         # Runs on paho's thread; the queue belongs to the event loop.
         loop = self._loop
         if loop is None or loop.is_closed():
             self.stats.dropped += 1
             return
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
-            loop.call_soon_threadsafe(self._put_in_loop, item)
-
-    def _put_in_loop(self, item: MqttEventMessage) -> None:
-        try:
-            self._queue.put_nowait(item)
-            self.stats.events += 1
-        except asyncio.QueueFull:
-            self.stats.dropped += 1
+            loop.call_soon_threadsafe(self._put, item)
 
     async def open(self) -> AsyncMqttEventStream:
         self._loop = asyncio.get_running_loop()

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from aiohttp import web
 
 from axisctl.sim.accounts import Level
-from axisctl.sim.handlers._jsonrpc import NEW_FAMILY, RpcError, RpcRequest, answer, dispatch
+from axisctl.sim.handlers._jsonrpc import (
+    NEW_FAMILY,
+    MethodHandler,
+    RpcError,
+    RpcRequest,
+    answer,
+    dispatch,
+)
 from axisctl.sim.mqtt import MqttBridge, MqttConfigError
 from axisctl.sim.webctx import device_of
 
@@ -113,27 +120,26 @@ async def _too_large(request: web.Request, version: str) -> web.Response | None:
     return None
 
 
-async def client_cgi(request: web.Request) -> web.StreamResponse:
-    refused = await _too_large(request, CLIENT_VERSIONS[-1])
+async def _serve(
+    request: web.Request,
+    versions: tuple[str, ...],
+    methods: Mapping[str, tuple[Level, MethodHandler]],
+) -> web.StreamResponse:
+    refused = await _too_large(request, versions[-1])
     if refused is not None:
         return refused
     return await dispatch(
         request,
         family=NEW_FAMILY,
-        versions=CLIENT_VERSIONS,
-        methods=_CLIENT_METHODS,
-        answer_version=CLIENT_VERSIONS[-1],
+        versions=versions,
+        methods=methods,
+        answer_version=versions[-1],
     )
+
+
+async def client_cgi(request: web.Request) -> web.StreamResponse:
+    return await _serve(request, CLIENT_VERSIONS, _CLIENT_METHODS)
 
 
 async def event_cgi(request: web.Request) -> web.StreamResponse:
-    refused = await _too_large(request, EVENT_VERSIONS[-1])
-    if refused is not None:
-        return refused
-    return await dispatch(
-        request,
-        family=NEW_FAMILY,
-        versions=EVENT_VERSIONS,
-        methods=_EVENT_METHODS,
-        answer_version=EVENT_VERSIONS[-1],
-    )
+    return await _serve(request, EVENT_VERSIONS, _EVENT_METHODS)

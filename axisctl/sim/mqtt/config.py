@@ -8,9 +8,10 @@ refused value raises :class:`MqttConfigError` with the general error code of the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from axisctl.apis.mqtt.fields import json_kind
 from axisctl.events.filters import TopicFilter
 from axisctl.sim.mqtt.topics import check_filter, check_topic, has_wildcards
 
@@ -46,22 +47,12 @@ def _invalid(field: str, why: str) -> MqttConfigError:
     return MqttConfigError(INVALID, f"Invalid parameter value specified: {field} {why}")
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    return {dict: "an object", list: "a list", str: "a string", int: "an integer"}.get(
-        type(value), f"a {type(value).__name__}"
-    )
-
-
 def _opt_str(obj: Mapping[str, Any], key: str, where: str, default: str) -> str:
     if key not in obj:
         return default
     value = obj[key]
     if not isinstance(value, str):
-        raise _invalid(f"{where}{key}", f"is {_kind(value)}, expected a string")
+        raise _invalid(f"{where}{key}", f"is {json_kind(value)}, expected a string")
     return value
 
 
@@ -70,7 +61,7 @@ def _opt_bool(obj: Mapping[str, Any], key: str, where: str, default: bool) -> bo
         return default
     value = obj[key]
     if not isinstance(value, bool):
-        raise _invalid(f"{where}{key}", f"is {_kind(value)}, expected true or false")
+        raise _invalid(f"{where}{key}", f"is {json_kind(value)}, expected true or false")
     return value
 
 
@@ -81,7 +72,7 @@ def _opt_int(
         return default
     value = obj[key]
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _invalid(f"{where}{key}", f"is {_kind(value)}, expected an integer")
+        raise _invalid(f"{where}{key}", f"is {json_kind(value)}, expected an integer")
     if not low <= value <= high:
         raise _invalid(f"{where}{key}", f"is {value}, expected {low}-{high}")
     return value
@@ -97,8 +88,26 @@ def _object(obj: Mapping[str, Any], key: str, where: str) -> dict[str, Any] | No
         return None
     value = obj[key]
     if not isinstance(value, dict):
-        raise _invalid(f"{where}{key}", f"is {_kind(value)}, expected an object")
+        raise _invalid(f"{where}{key}", f"is {json_kind(value)}, expected an object")
     return value
+
+
+def _filter_list(params: Mapping[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """The entries of the required list ``params[key]``, each checked to be an object with
+    a string ``topicFilter``, as ``(where, entry, topicFilter)``; ``where`` names the entry
+    in error messages (``"eventFilterList[2]."``)."""
+    if key not in params:
+        raise _missing(key)
+    raw = params[key]
+    if not isinstance(raw, list):
+        raise _invalid(key, f"is {json_kind(raw)}, expected a list")
+    for index, item in enumerate(raw):
+        where = f"{key}[{index}]."
+        if not isinstance(item, dict):
+            raise _invalid(where[:-1], f"is {json_kind(item)}, expected an object")
+        if "topicFilter" not in item:
+            raise _missing(f"{where}topicFilter")
+        yield where, item, _opt_str(item, "topicFilter", where, "")
 
 
 # --- client.cgi -----------------------------------------------------------------------------
@@ -271,19 +280,8 @@ def parse_publication(params: Mapping[str, Any], current: Mapping[str, Any]) -> 
         raise _missing("customTopicPrefix (required when topicPrefix is custom)")
     for key in ("appendEventTopic", "includeTopicNamespaces", "includeSerialNumberInPayload"):
         config[key] = _opt_bool(params, key, "", config[key])
-    if "eventFilterList" not in params:
-        raise _missing("eventFilterList")
-    raw = params["eventFilterList"]
-    if not isinstance(raw, list):
-        raise _invalid("eventFilterList", f"is {_kind(raw)}, expected a list")
     filters = []
-    for index, item in enumerate(raw):
-        where = f"eventFilterList[{index}]."
-        if not isinstance(item, dict):
-            raise _invalid(where[:-1], f"is {_kind(item)}, expected an object")
-        if "topicFilter" not in item:
-            raise _missing(f"{where}topicFilter")
-        expression = _opt_str(item, "topicFilter", where, "")
+    for where, item, expression in _filter_list(params, "eventFilterList"):
         try:
             TopicFilter(expression)
         except ValueError as exc:
@@ -302,19 +300,8 @@ def default_subscriptions() -> dict[str, Any]:
 
 def parse_subscriptions(params: Mapping[str, Any]) -> dict[str, Any]:
     """``configureMqttSubscription`` (1.1): replaces the list of MQTT topic filters."""
-    if "mqttFilterList" not in params:
-        raise _missing("mqttFilterList")
-    raw = params["mqttFilterList"]
-    if not isinstance(raw, list):
-        raise _invalid("mqttFilterList", f"is {_kind(raw)}, expected a list")
     filters = []
-    for index, item in enumerate(raw):
-        where = f"mqttFilterList[{index}]."
-        if not isinstance(item, dict):
-            raise _invalid(where[:-1], f"is {_kind(item)}, expected an object")
-        if "topicFilter" not in item:
-            raise _missing(f"{where}topicFilter")
-        topic_filter = _opt_str(item, "topicFilter", where, "")
+    for where, item, topic_filter in _filter_list(params, "mqttFilterList"):
         problem = check_filter(topic_filter)
         if problem is not None:
             raise _invalid(f"{where}topicFilter", problem)
