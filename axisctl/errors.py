@@ -7,6 +7,8 @@ on the way out, so codecs and parsers can raise without knowing which device the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class AxisError(Exception):
     """Base class of every error raised by axisctl."""
@@ -104,3 +106,25 @@ class DeviceError(AxisError):
 
 class ConfigurationError(AxisError, ValueError):
     """The client was asked for something unsafe or inconsistent before any request was sent."""
+
+
+class InvalidSettingValueError(ConfigurationError):
+    """A setting the device would refuse, caught before anything was sent.
+
+    ``field`` names the setting (``"light.intensity"``), ``value`` is what was given and
+    ``allowed`` lists what would be accepted, where such a list exists.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str,
+        value: object = None,
+        allowed: Sequence[object] | None = None,
+        api: str | None = None,
+    ) -> None:
+        super().__init__(message, api=api)
+        self.field = field
+        self.value = value
+        self.allowed = tuple(allowed) if allowed is not None else None

@@ -6,16 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from axisctl.apis._json import expect_object, opt_int, opt_str
 from axisctl.apis.mqtt.errors import CLIENT_API, InvalidMqttSettingError
-from axisctl.apis.mqtt.fields import (
-    check_qos,
-    get_bool,
-    get_enum,
-    get_int,
-    get_str,
-    json_object,
-    put,
-)
+from axisctl.apis.mqtt.fields import check_qos, get_bool, get_enum, put
 from axisctl.apis.mqtt.topics import check_topic
 
 #: How a device echoes a stored password.
@@ -107,13 +100,13 @@ class BrokerServer:
 
     @classmethod
     def from_json(cls, value: Any, where: str = "server") -> BrokerServer:
-        obj = json_object(value, where)
+        obj = expect_object(value, where)
         return cls(
-            host=get_str(obj, "host", where) or "",
+            host=opt_str(obj, "host", where) or "",
             protocol=get_enum(obj, "protocol", where, Protocol, Protocol.TCP),
-            port=get_int(obj, "port", where),
-            basepath=get_str(obj, "basepath", where) or None,
-            alpn_protocol=get_str(obj, "alpnProtocol", where) or None,
+            port=opt_int(obj, "port", where),
+            basepath=opt_str(obj, "basepath", where) or None,
+            alpn_protocol=opt_str(obj, "alpnProtocol", where) or None,
         )
 
 
@@ -163,14 +156,14 @@ class Announcement:
 
     @classmethod
     def from_json(cls, value: Any, where: str) -> Announcement:
-        obj = json_object(value, where)
+        obj = expect_object(value, where)
         use_default = get_bool(obj, "useDefault", where)
         return cls(
             use_default=True if use_default is None else use_default,
-            topic=get_str(obj, "topic", where),
-            message=get_str(obj, "message", where),
+            topic=opt_str(obj, "topic", where),
+            message=opt_str(obj, "message", where),
             retain=get_bool(obj, "retain", where),
-            qos=get_int(obj, "qos", where),
+            qos=opt_int(obj, "qos", where),
         )
 
 
@@ -190,12 +183,12 @@ class SslSettings:
 
     @classmethod
     def from_json(cls, value: Any, where: str = "ssl") -> SslSettings:
-        obj = json_object(value, where)
+        obj = expect_object(value, where)
         validate = get_bool(obj, "validateServerCert", where)
         return cls(
             validate_server_cert=bool(validate),
-            client_cert_id=get_str(obj, "clientCertID", where),
-            ca_cert_id=get_str(obj, "CACertID", where),
+            client_cert_id=opt_str(obj, "clientCertID", where),
+            ca_cert_id=opt_str(obj, "CACertID", where),
         )
 
 
@@ -300,8 +293,8 @@ class ClientConfig:
 
     @classmethod
     def from_json(cls, value: Any, where: str = "config") -> ClientConfig:
-        obj = json_object(value, where)
-        password = get_str(obj, "password", where)
+        obj = expect_object(value, where)
+        password = opt_str(obj, "password", where)
         announcements = {
             attr: Announcement.from_json(obj[name], f"{where}.{name}")
             for attr, name in _ANNOUNCEMENTS
@@ -309,21 +302,21 @@ class ClientConfig:
         }
         return cls(
             server=BrokerServer.from_json(obj.get("server"), f"{where}.server"),
-            username=get_str(obj, "username", where),
+            username=opt_str(obj, "username", where),
             # A device never gives a password back; "*****" only says one is stored.
             password=None,
             keep_existing_password=bool(password),
-            client_id=get_str(obj, "clientId", where),
-            keep_alive_interval=get_int(obj, "keepAliveInterval", where),
-            connect_timeout=get_int(obj, "connectTimeout", where),
+            client_id=opt_str(obj, "clientId", where),
+            keep_alive_interval=opt_int(obj, "keepAliveInterval", where),
+            connect_timeout=opt_int(obj, "connectTimeout", where),
             clean_session=get_bool(obj, "cleanSession", where),
             auto_reconnect=get_bool(obj, "autoReconnect", where),
-            device_topic_prefix=get_str(obj, "deviceTopicPrefix", where),
+            device_topic_prefix=opt_str(obj, "deviceTopicPrefix", where),
             ssl=SslSettings.from_json(obj["ssl"], f"{where}.ssl")
             if obj.get("ssl") is not None
             else None,
-            http_proxy=get_str(obj, "httpProxy", where),
-            https_proxy=get_str(obj, "httpsProxy", where),
+            http_proxy=opt_str(obj, "httpProxy", where),
+            https_proxy=opt_str(obj, "httpsProxy", where),
             **announcements,
         )
 
@@ -384,10 +377,10 @@ class ClientStatus:
 
     @classmethod
     def from_json(cls, value: Any) -> ClientStatus:
-        data = json_object(value, "data")
-        status = json_object(data.get("status"), "status")
-        state = get_str(status, "state", "status") or ""
-        connection = get_str(status, "connectionStatus", "status") or ""
+        data = expect_object(value, "data")
+        status = expect_object(data.get("status"), "status")
+        state = opt_str(status, "state", "status") or ""
+        connection = opt_str(status, "connectionStatus", "status") or ""
         return cls(
             state=ClientState.parse(state),
             connection_status=ConnectionStatus.parse(connection),

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from axisctl.errors import ConfigurationError, DeviceError
+from axisctl.errors import DeviceError, InvalidSettingValueError
 
 CLIENT_API = "mqtt/client.cgi"
 EVENT_API = "mqtt/event.cgi"
 
 
-class InvalidMqttSettingError(ConfigurationError):
+class InvalidMqttSettingError(InvalidSettingValueError):
     """A setting the device would refuse; nothing was sent. ``field`` names it."""
 
     def __init__(
@@ -30,10 +30,7 @@ class InvalidMqttSettingError(ConfigurationError):
         allowed: Sequence[object] | None = None,
         api: str = CLIENT_API,
     ) -> None:
-        super().__init__(message, api=api)
-        self.field = field
-        self.value = value
-        self.allowed = tuple(allowed) if allowed is not None else None
+        super().__init__(message, field=field, value=value, allowed=allowed, api=api)
 
 
 class MqttError(DeviceError):

@@ -1,7 +1,7 @@
-"""Reading and writing the JSON fields of the MQTT models, with errors naming the field.
+"""JSON fields only the MQTT models have: booleans, enums, QoS; the common readers are in
+:mod:`axisctl.apis._json`.
 
-Shared by :mod:`axisctl.apis.mqtt.client_models`, :mod:`axisctl.apis.mqtt.publication_models`
-and the simulated device's MQTT configuration (:mod:`axisctl.sim.mqtt.config`).
+Shared by :mod:`axisctl.apis.mqtt.client_models` and :mod:`axisctl.apis.mqtt.publication_models`.
 """
 
 from __future__ import annotations
@@ -10,36 +10,11 @@ import enum
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from axisctl.apis._json import kind, opt_str
 from axisctl.apis.mqtt.errors import InvalidMqttSettingError
 from axisctl.errors import ParseError
 
 E = TypeVar("E", bound=enum.Enum)
-
-
-def json_kind(value: object) -> str:
-    """``null``, ``a boolean``, ``an object`` ...: what a JSON value is, for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    return {dict: "an object", list: "a list", str: "a string", int: "an integer"}.get(
-        type(value), f"a {type(value).__name__}"
-    )
-
-
-def json_object(value: Any, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ParseError(f"{where} is {json_kind(value)}, expected an object")
-    return value
-
-
-def get_str(obj: Mapping[str, Any], key: str, where: str) -> str | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ParseError(f"{where}.{key} is {json_kind(value)}, expected a string")
-    return value
 
 
 def get_bool(obj: Mapping[str, Any], key: str, where: str) -> bool | None:
@@ -47,27 +22,18 @@ def get_bool(obj: Mapping[str, Any], key: str, where: str) -> bool | None:
     if value is None:
         return None
     if not isinstance(value, bool):
-        raise ParseError(f"{where}.{key} is {json_kind(value)}, expected true or false")
+        raise ParseError(f"{where}.{key} is {kind(value)}, expected true or false")
     return value
 
 
-def get_int(obj: Mapping[str, Any], key: str, where: str) -> int | None:
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ParseError(f"{where}.{key} is {json_kind(value)}, expected an integer")
-    return value
-
-
-def get_enum(obj: Mapping[str, Any], key: str, where: str, kind: type[E], default: E) -> E:
-    """The member of ``kind`` whose value the field spells (any case); ``default`` when the
+def get_enum(obj: Mapping[str, Any], key: str, where: str, enum_type: type[E], default: E) -> E:
+    """The member of ``enum_type`` whose value the field spells (any case); ``default`` when the
     field is missing or empty."""
-    raw = get_str(obj, key, where) or default.value
+    raw = opt_str(obj, key, where) or default.value
     try:
-        return kind(raw.lower())
+        return enum_type(raw.lower())
     except ValueError:
-        *rest, last = (str(member.value) for member in kind)
+        *rest, last = (str(member.value) for member in enum_type)
         allowed = f"{', '.join(rest)} or {last}" if rest else last
         raise ParseError(f"{where}.{key} {raw!r:.40} is not {allowed}") from None
 

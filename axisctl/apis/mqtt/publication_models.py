@@ -7,16 +7,9 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from axisctl.apis._json import expect_object, kind, opt_int, opt_str
 from axisctl.apis.mqtt.errors import EVENT_API, InvalidMqttSettingError
-from axisctl.apis.mqtt.fields import (
-    check_qos,
-    get_bool,
-    get_enum,
-    get_int,
-    get_str,
-    json_kind,
-    json_object,
-)
+from axisctl.apis.mqtt.fields import check_qos, get_bool, get_enum
 from axisctl.apis.mqtt.topics import check_filter, check_topic, has_wildcards
 from axisctl.errors import ParseError
 
@@ -70,12 +63,12 @@ class PublicationFilter:
 
     @classmethod
     def from_json(cls, value: Any, where: str) -> PublicationFilter:
-        obj = json_object(value, where)
-        topic_filter = get_str(obj, "topicFilter", where)
+        obj = expect_object(value, where)
+        topic_filter = opt_str(obj, "topicFilter", where)
         if topic_filter is None:
             raise ParseError(f"{where}.topicFilter is missing")
         retain = get_enum(obj, "retain", where, RetainPolicy, RetainPolicy.NONE)
-        qos = get_int(obj, "qos", where)
+        qos = opt_int(obj, "qos", where)
         return cls(topic_filter, 0 if qos is None else qos, retain)
 
 
@@ -143,11 +136,11 @@ class EventPublicationConfig:
 
     @classmethod
     def from_json(cls, value: Any, where: str = "eventPublicationConfig") -> EventPublicationConfig:
-        obj = json_object(value, where)
+        obj = expect_object(value, where)
         prefix = get_enum(obj, "topicPrefix", where, TopicPrefix, TopicPrefix.DEFAULT)
         items = obj.get("eventFilterList") or []
         if not isinstance(items, list):
-            raise ParseError(f"{where}.eventFilterList is {json_kind(items)}, expected a list")
+            raise ParseError(f"{where}.eventFilterList is {kind(items)}, expected a list")
 
         def flag(key: str, default: bool) -> bool:
             value = get_bool(obj, key, where)
@@ -159,7 +152,7 @@ class EventPublicationConfig:
                 for index, item in enumerate(items)
             ),
             topic_prefix=prefix,
-            custom_topic_prefix=get_str(obj, "customTopicPrefix", where) or "",
+            custom_topic_prefix=opt_str(obj, "customTopicPrefix", where) or "",
             append_event_topic=flag("appendEventTopic", True),
             include_topic_namespaces=flag("includeTopicNamespaces", True),
             include_serial_number=flag("includeSerialNumberInPayload", False),
@@ -211,11 +204,11 @@ class MqttSubscription:
 
     @classmethod
     def from_json(cls, value: Any, where: str) -> MqttSubscription:
-        obj = json_object(value, where)
-        topic_filter = get_str(obj, "topicFilter", where)
+        obj = expect_object(value, where)
+        topic_filter = opt_str(obj, "topicFilter", where)
         if topic_filter is None:
             raise ParseError(f"{where}.topicFilter is missing")
-        qos = get_int(obj, "qos", where)
+        qos = opt_int(obj, "qos", where)
         return cls(
             topic_filter=topic_filter,
             stateful=bool(get_bool(obj, "isStateData", where)),

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from axisctl.apis.sirenlight._json import expect_object
+from axisctl.apis._json import expect_object
 from axisctl.apis.sirenlight.capabilities import Capabilities
 from axisctl.apis.sirenlight.errors import (
     API_NAME,

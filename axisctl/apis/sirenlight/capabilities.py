@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from axisctl.apis.sirenlight._json import expect_object
+from axisctl.apis._json import expect_object
 from axisctl.apis.sirenlight.errors import InvalidProfileError
 from axisctl.apis.sirenlight.models import LightSettings, Profile, SirenSettings
 from axisctl.errors import ParseError

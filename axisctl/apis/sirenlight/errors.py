@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from axisctl.errors import ConfigurationError, DeviceError
+from axisctl.errors import DeviceError, InvalidSettingValueError
 
 API_NAME = "siren_and_light.cgi"
 
 
-class InvalidProfileError(ConfigurationError):
+class InvalidProfileError(InvalidSettingValueError):
     """A profile or an ad-hoc setting that the device would refuse; nothing was sent.
 
     ``field`` names the setting (``"light.intensity"``, ``"name"``), ``value`` is what was
@@ -33,10 +33,7 @@ class InvalidProfileError(ConfigurationError):
         value: object = None,
         allowed: Sequence[object] | None = None,
     ) -> None:
-        super().__init__(message, api=API_NAME)
-        self.field = field
-        self.value = value
-        self.allowed = tuple(allowed) if allowed is not None else None
+        super().__init__(message, field=field, value=value, allowed=allowed, api=API_NAME)
 
 
 class SirenLightError(DeviceError):

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from axisctl.apis.sirenlight._json import (
+from axisctl.apis._json import (
     expect_object,
     opt_int,
     opt_str,
@@ -206,6 +206,17 @@ def _opt_duration(obj: Mapping[str, Any], where: str) -> Duration | None:
     return None if value is None else Duration.from_json(value, f"{where}.duration")
 
 
+def _validate_part(
+    pattern: str, duration: Duration | None, priority: int | None, field: str
+) -> None:
+    """The checks a siren and a light part share, without the device's capabilities."""
+    if not pattern:
+        raise InvalidProfileError(f"{field} pattern is empty", field=f"{field}.pattern")
+    if duration is not None:
+        duration.validate(f"{field} duration")
+    check_priority(priority, f"{field} priority")
+
+
 @dataclass(frozen=True)
 class SirenSettings:
     """What the siren plays. ``None`` fields take the device's default for the pattern."""
@@ -216,11 +227,7 @@ class SirenSettings:
     priority: int | None = None
 
     def validate(self, field: str = "siren") -> None:
-        if not self.pattern:
-            raise InvalidProfileError(f"{field} pattern is empty", field=f"{field}.pattern")
-        if self.duration is not None:
-            self.duration.validate(f"{field} duration")
-        check_priority(self.priority, f"{field} priority")
+        _validate_part(self.pattern, self.duration, self.priority, field)
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"pattern": self.pattern}
@@ -260,11 +267,7 @@ class LightSettings:
             object.__setattr__(self, "colors", tuple(self.colors))
 
     def validate(self, field: str = "light") -> None:
-        if not self.pattern:
-            raise InvalidProfileError(f"{field} pattern is empty", field=f"{field}.pattern")
-        if self.duration is not None:
-            self.duration.validate(f"{field} duration")
-        check_priority(self.priority, f"{field} priority")
+        _validate_part(self.pattern, self.duration, self.priority, field)
 
     def to_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"pattern": self.pattern}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from axisctl.apis.sirenlight._json import (
+from axisctl.apis._json import (
     expect_object,
     opt_int,
     opt_list,

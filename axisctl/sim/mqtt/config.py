@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from axisctl.apis.mqtt.fields import json_kind
+from axisctl.apis._json import kind
 from axisctl.events.filters import TopicFilter
 from axisctl.sim.mqtt.topics import check_filter, check_topic, has_wildcards
 
@@ -52,7 +52,7 @@ def _opt_str(obj: Mapping[str, Any], key: str, where: str, default: str) -> str:
         return default
     value = obj[key]
     if not isinstance(value, str):
-        raise _invalid(f"{where}{key}", f"is {json_kind(value)}, expected a string")
+        raise _invalid(f"{where}{key}", f"is {kind(value)}, expected a string")
     return value
 
 
@@ -61,7 +61,7 @@ def _opt_bool(obj: Mapping[str, Any], key: str, where: str, default: bool) -> bo
         return default
     value = obj[key]
     if not isinstance(value, bool):
-        raise _invalid(f"{where}{key}", f"is {json_kind(value)}, expected true or false")
+        raise _invalid(f"{where}{key}", f"is {kind(value)}, expected true or false")
     return value
 
 
@@ -72,7 +72,7 @@ def _opt_int(
         return default
     value = obj[key]
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _invalid(f"{where}{key}", f"is {json_kind(value)}, expected an integer")
+        raise _invalid(f"{where}{key}", f"is {kind(value)}, expected an integer")
     if not low <= value <= high:
         raise _invalid(f"{where}{key}", f"is {value}, expected {low}-{high}")
     return value
@@ -88,7 +88,7 @@ def _object(obj: Mapping[str, Any], key: str, where: str) -> dict[str, Any] | No
         return None
     value = obj[key]
     if not isinstance(value, dict):
-        raise _invalid(f"{where}{key}", f"is {json_kind(value)}, expected an object")
+        raise _invalid(f"{where}{key}", f"is {kind(value)}, expected an object")
     return value
 
 
@@ -100,11 +100,11 @@ def _filter_list(params: Mapping[str, Any], key: str) -> Iterator[tuple[str, dic
         raise _missing(key)
     raw = params[key]
     if not isinstance(raw, list):
-        raise _invalid(key, f"is {json_kind(raw)}, expected a list")
+        raise _invalid(key, f"is {kind(raw)}, expected a list")
     for index, item in enumerate(raw):
         where = f"{key}[{index}]."
         if not isinstance(item, dict):
-            raise _invalid(where[:-1], f"is {json_kind(item)}, expected an object")
+            raise _invalid(where[:-1], f"is {kind(item)}, expected an object")
         if "topicFilter" not in item:
             raise _missing(f"{where}topicFilter")
         yield where, item, _opt_str(item, "topicFilter", where, "")

@@ -1,4 +1,8 @@
-"""Reading parsed JSON with :class:`~axisctl.errors.ParseError` that names the bad field."""
+"""Reading parsed JSON with :class:`~axisctl.errors.ParseError` that names the bad field.
+
+For models that also parse user files (siren profiles, MQTT settings), so a bad field is a
+``ParseError``; device answers that must raise ``MalformedResponseError`` use ``_fields``.
+"""
 
 from __future__ import annotations
 
