@@ -82,7 +82,7 @@ class _Facade(API[ModeT], Generic[ModeT]):
         :func:`axisctl.events.stream.open_stream` uses it to open the websocket event stream
         with the same account and TLS trust as this device's HTTP calls.
         """
-        return self._transport.name, self._credentials, self._transport._core.options
+        return self._transport.name, self._credentials, self._transport.options
 
     def __repr__(self) -> str:
         user = f", user={self._credentials.username!r}" if self._credentials else ""

@@ -280,6 +280,11 @@ class SyncTransport:
     def name(self) -> str:
         return self._core.name
 
+    @property
+    def options(self) -> ClientOptions:
+        """The options this transport was made with (TLS trust, timeouts, auth scheme)."""
+        return self._core.options
+
     def run(self, flow: Flow[T]) -> T:
         try:
             request = next(flow)
@@ -331,6 +336,11 @@ class AsyncTransport:
     @property
     def name(self) -> str:
         return self._core.name
+
+    @property
+    def options(self) -> ClientOptions:
+        """The options this transport was made with (TLS trust, timeouts, auth scheme)."""
+        return self._core.options
 
     async def run(self, flow: Flow[T]) -> T:
         try:

@@ -63,7 +63,12 @@ class TLSConfig:
         return self.verify
 
 
-def _check_pin(stream: Any, pin: str) -> None:
+def check_pin(stream: Any, pin: str) -> None:
+    """Refuse a TLS connection whose certificate is not the pinned one.
+
+    ``stream`` is anything with ``get_extra_info("ssl_object")``: httpcore's streams and
+    asyncio transports (the websocket event stream) alike.
+    """
     ssl_object = stream.get_extra_info("ssl_object")
     # Positional: the sync backend hands over the C-level _ssl._SSLSocket, whose
     # getpeercert() takes no keyword arguments.
@@ -99,7 +104,7 @@ class _PinnedStream(httpcore.NetworkStream):
     ) -> httpcore.NetworkStream:
         stream = self._inner.start_tls(ssl_context, server_hostname, timeout)
         try:
-            _check_pin(stream, self._pin)
+            check_pin(stream, self._pin)
         except CertificatePinMismatchError:
             stream.close()
             raise
@@ -151,7 +156,7 @@ class _AsyncPinnedStream(httpcore.AsyncNetworkStream):
     ) -> httpcore.AsyncNetworkStream:
         stream = await self._inner.start_tls(ssl_context, server_hostname, timeout)
         try:
-            _check_pin(stream, self._pin)
+            check_pin(stream, self._pin)
         except CertificatePinMismatchError:
             await stream.aclose()
             raise

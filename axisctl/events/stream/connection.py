@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hmac
 import logging
 import ssl
 from typing import Any
@@ -19,7 +18,6 @@ from axisctl.apis.events import EventsAPI
 from axisctl.errors import (
     AuthenticationError,
     AxisError,
-    CertificatePinMismatchError,
     ConnectionLostError,
     DeviceTimeoutError,
     DeviceUnreachableError,
@@ -34,7 +32,7 @@ from axisctl.events.stream.settings import API_NAME, WS_PATH, StreamSettings
 from axisctl.transport.auth import Credentials, DigestAuth
 from axisctl.transport.client import AsyncTransport, ClientOptions
 from axisctl.transport.flow import AsyncMode
-from axisctl.transport.tls import TLSConfig, certificate_fingerprint, normalize_fingerprint
+from axisctl.transport.tls import TLSConfig, check_pin, normalize_fingerprint
 
 # The websockets library logs request lines and headers at DEBUG: the session token and the
 # Digest answer would land in the logs. Its logger is ours and stays at INFO unless someone
@@ -60,15 +58,7 @@ def _pinned_connection(pin: str) -> type[ClientConnection]:
         """Checks the certificate before the upgrade request (and its credentials) is sent."""
 
         async def handshake(self, *args: Any, **kwargs: Any) -> None:
-            ssl_object = self.transport.get_extra_info("ssl_object")
-            der = ssl_object.getpeercert(True) if ssl_object is not None else None
-            if not der:
-                raise CertificatePinMismatchError("device presented no certificate")
-            seen = certificate_fingerprint(der)
-            if not hmac.compare_digest(seen, pin):
-                raise CertificatePinMismatchError(
-                    f"certificate fingerprint sha256:{seen} is not the pinned one"
-                )
+            check_pin(self.transport, pin)
             await super().handshake(*args, **kwargs)
 
     return PinnedConnection
