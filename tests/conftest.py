@@ -103,6 +103,41 @@ def mdev(
     return mdevice if request.param == "sync" else madevice
 
 
+# --- the License Plate Verifier gate camera ---------------------------------------------------
+
+
+@pytest.fixture
+def gate_sim() -> Iterator[Simulator]:
+    """A P1455-LE gate camera with the License Plate Verifier app, on a manual clock."""
+    with Simulator("p1455-le-3", user=USER, password=PASSWORD, manual_clock=True) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+def gate_camera(gate_sim: Simulator) -> SimulatedDevice:
+    return gate_sim.devices[0]
+
+
+@pytest.fixture
+def gate_device(gate_sim: Simulator) -> Iterator[Device]:
+    with Device(gate_sim.urls[0], USER, PASSWORD, retries=0) as dev:
+        yield dev
+
+
+@pytest.fixture
+async def gate_adevice(gate_sim: Simulator) -> AsyncIterator[AsyncDevice]:
+    async with AsyncDevice(gate_sim.urls[0], USER, PASSWORD, retries=0) as dev:
+        yield dev
+
+
+@pytest.fixture(params=["sync", "async"])
+def gate_dev(
+    request: pytest.FixtureRequest, gate_device: Device, gate_adevice: AsyncDevice
+) -> Device | AsyncDevice:
+    """``gate_device`` and then ``gate_adevice``: one test, both halves of the library."""
+    return gate_device if request.param == "sync" else gate_adevice
+
+
 # --- the command line as a real process -----------------------------------------------------
 
 

@@ -47,6 +47,8 @@ class ModelSpec:
     virtual_inputs: int = 0
     resolutions: tuple[str, ...] = ("1920x1080", "1280x720", "640x360")
     extra_params: dict[str, str] = field(default_factory=dict)
+    #: ACAP applications installed at the factory: ``fflprapp`` is the License Plate Verifier.
+    apps: tuple[str, ...] = ()
 
     @property
     def prod_short_name(self) -> str:
@@ -127,6 +129,7 @@ MODELS: dict[str, ModelSpec] = {
         virtual_inputs=64,
         resolutions=("1920x1080", "1280x720", "800x450", "640x360", "320x180"),
         extra_params={"Properties.EmbeddedDevelopment.Version": "3.5"},
+        apps=("fflprapp",),
     ),
     "intercom": ModelSpec(
         key="intercom",

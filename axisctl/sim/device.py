@@ -14,6 +14,7 @@ from axisctl.sim.catalog import ModelSpec, model
 from axisctl.sim.clock import SimClock
 from axisctl.sim.faults import FaultPlan
 from axisctl.sim.io import IOBank
+from axisctl.sim.lpr import LprApp
 from axisctl.sim.mqtt import MqttBridge
 from axisctl.sim.paramstore import ParamStore, initial_params
 from axisctl.sim.rules import RuleEngine
@@ -79,6 +80,7 @@ class SimulatedDevice:
             else None
         )
         self.rules = RuleEngine(self)
+        self.lpr: LprApp | None = LprApp(self) if "fflprapp" in self.spec.apps else None
         self.boot_id = str(uuid.uuid4())
         self._booted = self.clock.now()
         self.restarting = False
@@ -115,6 +117,8 @@ class SimulatedDevice:
                 self.siren_light.power_cycle()
             if self.mqtt is not None:
                 self.mqtt.power_off()
+            if self.lpr is not None:
+                self.lpr.power_cycle()
             self.clock.call_later(seconds, self._finish_restart)
 
     def _finish_restart(self) -> None:
@@ -143,11 +147,15 @@ class SimulatedDevice:
                 self.siren_light.factory_default()
             if self.mqtt is not None:
                 self.mqtt.factory_default()
+            if self.lpr is not None:
+                self.lpr.factory_default()
 
     def close(self) -> None:
         """Let go of what outlives a request: the MQTT client's connection and thread."""
         if self.mqtt is not None:
             self.mqtt.close()
+        if self.lpr is not None:
+            self.lpr.close()
 
     def add_account(self, name: str, password: str, level: Level, ptz: bool = False) -> None:
         self.accounts.accounts[name] = Account(name, password, level, ptz=ptz)

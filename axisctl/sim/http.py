@@ -13,6 +13,7 @@ from axisctl.sim.device import RequestRecord, SimulatedDevice
 from axisctl.sim.faults import FaultKind
 from axisctl.sim.handlers import events as event_handlers
 from axisctl.sim.handlers import io as io_handlers
+from axisctl.sim.handlers import lpr as lpr_handlers
 from axisctl.sim.handlers import mqtt as mqtt_handlers
 from axisctl.sim.handlers import sirenlight as sirenlight_handlers
 from axisctl.sim.handlers import virtualinput as virtualinput_handlers
@@ -123,7 +124,8 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
         if account is None:
             return unauthorized(request)
         request[ACCOUNT] = account
-    needed = Level.ADMIN if request.path.startswith(control.PREFIX) else Level.ANONYMOUS
+    admin_only = request.path.startswith((control.PREFIX, lpr_handlers.PREFIX))
+    needed = Level.ADMIN if admin_only else Level.ANONYMOUS
     if level_of(request) < PATH_LEVEL.get(request.path, needed):
         return unauthorized(request)
     return await handler(request)
@@ -160,5 +162,7 @@ def build_app(device: SimulatedDevice) -> web.Application:
     if any(api.id == "mqtt-client" for api in device.spec.apis):
         router.add_route("*", "/axis-cgi/mqtt/client.cgi", mqtt_handlers.client_cgi)
         router.add_route("*", "/axis-cgi/mqtt/event.cgi", mqtt_handlers.event_cgi)
+    if device.lpr is not None:
+        lpr_handlers.add_routes(router)
     control.add_routes(router)
     return app

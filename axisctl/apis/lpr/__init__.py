@@ -1,0 +1,1 @@
+"""The License Plate Verifier app's configuration endpoints under ``/local/fflprapp/``."""

@@ -1,0 +1,5 @@
+"""Placeholder: filled in by the LPR work."""
+
+from axisctl.cli.lpr_group import lpr
+
+__all__ = ["lpr"]
