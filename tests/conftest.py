@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import paho.mqtt.client as mqtt
 import pytest
+from hypothesis import settings
 from paho.mqtt.enums import CallbackAPIVersion
 
 from axisctl import AsyncDevice, Device
@@ -30,6 +31,11 @@ from axisctl.sim.clock import SimClock
 USER = "root"
 PASSWORD = "pass"
 AXISCTL = [sys.executable, "-m", "axisctl"]
+
+# No per-example deadline: the machines are shared and noisy, and speed is measured in
+# benchmarks/, never asserted in tests.
+settings.register_profile("axisctl", deadline=None)
+settings.load_profile("axisctl")
 
 
 # --- simulated devices on a real clock ------------------------------------------------------

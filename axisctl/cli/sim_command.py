@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from axisctl.cli.app import cli
-from axisctl.sim.catalog import MODELS
+from axisctl.sim.catalog import MODELS, model
+from axisctl.sim.lpr.scenario import Scenario, ScenarioError, load_scenario
 from axisctl.sim.server import Simulator
 
 
@@ -75,6 +76,14 @@ from axisctl.sim.server import Simulator
     show_default=True,
     help="PoE class the strobe speaker is powered with; class 3 limits light intensity.",
 )
+@click.option(
+    "--lpr-scenario",
+    "lpr_scenario",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Play this scenario file (JSON vehicles with 'at' seconds) on each gate camera "
+    "once it listens; see docs/simulator-lpr.md.",
+)
 def sim(
     model_key: str,
     port: int,
@@ -88,6 +97,7 @@ def sim(
     manual_clock: bool,
     virtual_inputs: int | None,
     poe_class: str,
+    lpr_scenario: Path | None,
 ) -> None:
     """Serve simulated devices until interrupted.
 
@@ -100,9 +110,11 @@ def sim(
     Examples:
       axisctl sim --model p1455-le-3 --port 9000 --count 3
       axisctl sim --model d4200-ve --manual-clock
+      axisctl sim --model p1455-le-3 --lpr-scenario traffic.json
       curl --digest -u root:pass -d '{"circuit": "closed"}' \\
            -H 'Content-Type: application/json' http://127.0.0.1:8081/axisctl-sim/io/1
     """
+    scenario = _load_scenario(model_key, lpr_scenario) if lpr_scenario is not None else None
     simulator = Simulator(
         model_key,
         count=count,
@@ -123,6 +135,10 @@ def sim(
             cert_path, _ = started.certificate.write_pem(folder)
             click.echo(f"certificate sha256 {started.certificate.sha256}", err=True)
             click.echo(f"certificate file {cert_path}", err=True)
+        if scenario is not None:
+            for device in started.devices:
+                if device.lpr is not None:
+                    device.lpr.run_scenario(scenario)
         for url in started.urls:
             click.echo(url)
         sys.stdout.flush()
@@ -131,3 +147,14 @@ def sim(
         asyncio.run(simulator.serve(on_ready=announce))
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _load_scenario(model_key: str, path: Path) -> Scenario:
+    if "fflprapp" not in model(model_key).apps:
+        raise click.UsageError(
+            f"--lpr-scenario needs a model with the License Plate Verifier, not {model_key}"
+        )
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        raise click.BadParameter(exc.message, param_hint="--lpr-scenario") from None

@@ -3,7 +3,8 @@
 Under ``/axisctl-sim/``, apart from the VAPIX paths, answered only to loopback clients with
 administrator credentials: press and release inputs, read outputs, see what the light and
 siren show, move a manual clock, restart or factory-default the device, bind inputs to
-siren and light profiles, arm faults and read the request log.
+siren and light profiles, arm faults and read the request log. The gate camera's License
+Plate Verifier adds its own routes under ``lpr/`` (:mod:`axisctl.sim.lpr.control`).
 """
 
 from __future__ import annotations
@@ -200,6 +201,9 @@ def add_routes(router: web.UrlDispatcher) -> None:
         ("rules", ("GET", "POST", "DELETE"), _rules),
         ("siren-light", ("GET",), _siren_light),
     )
-    for path, methods, handler in routes:
+    # Imported here: the LPR routes use ControlError from this module.
+    from axisctl.sim.lpr.control import ROUTES as LPR_ROUTES
+
+    for path, methods, handler in (*routes, *LPR_ROUTES):
         for method in methods:
             router.add_route(method, PREFIX + path, _guarded(handler))

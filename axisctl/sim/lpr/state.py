@@ -186,6 +186,8 @@ class LprState:
     events: deque[StoredEvent] = field(default_factory=lambda: deque(maxlen=EVENT_STORE_LIMIT))
     #: Numbers each push sent, across profiles and resends keep theirs (``packetCounter``).
     packet_counter: int = 0
+    #: The last ``carID`` given: each vehicle the camera reads gets the next one.
+    car_counter: int = 0
 
     def list_by_name(self, name: str) -> PlateList | None:
         """A list by its key (``allow``), its file stem (``allow_list``) or its display name."""
