@@ -10,6 +10,7 @@ from axisctl.apis.apidiscovery import ApiDiscoveryAPI, ApiEntry
 from axisctl.apis.basicdeviceinfo import BasicDeviceInfoAPI
 from axisctl.apis.events import EventsAPI
 from axisctl.apis.io import IOPortsAPI
+from axisctl.apis.lpr import LprAppAPI
 from axisctl.apis.mqtt import MqttAPI
 from axisctl.apis.params import ParamsAPI
 from axisctl.apis.pwdgrp import UsersAPI
@@ -55,6 +56,7 @@ class _Facade(API[ModeT], Generic[ModeT]):
     siren_light: SirenLightAPI[ModeT]
     events: EventsAPI[ModeT]
     mqtt: MqttAPI[ModeT]
+    lpr: LprAppAPI[ModeT]
 
     def _bind(
         self, transport: SyncTransport | AsyncTransport, credentials: Credentials | None
@@ -70,6 +72,7 @@ class _Facade(API[ModeT], Generic[ModeT]):
         self.siren_light = SirenLightAPI(transport)
         self.events = EventsAPI(transport)
         self.mqtt = MqttAPI(transport)
+        self.lpr = LprAppAPI(transport)
 
     @property
     def url(self) -> str:
