@@ -50,6 +50,13 @@ def benchmarks_events(session: nox.Session) -> None:
 
 
 @nox.session
+def benchmarks_lpr(session: nox.Session) -> None:
+    """Plate push receiver: pushes per second and memory against a raw aiohttp receiver."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "benchmarks.bench_lpr_receiver", *session.posargs)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Start simulated devices of every model and tour them with the library."""
     session.install("-e", ".")
