@@ -21,6 +21,8 @@ from axisctl import (
     Credentials,
     Device,
     ForbiddenError,
+    digest,
+    serverauth,
 )
 from axisctl.sim import Fault, FaultKind, Level, SimulatedDevice, Simulator
 from axisctl.sim.accounts import Account, Outcome
@@ -472,3 +474,14 @@ async def test_anonymous_device_reads_public_apis_only_async(sim: Simulator) -> 
 def test_half_given_credentials_are_refused(sim: Simulator) -> None:
     with pytest.raises(ValueError, match="both"):
         Device(sim.urls[0], USER)
+
+
+def test_a_flood_of_challenges_keeps_the_nonce_table_bounded() -> None:
+    server = serverauth.DigestServer("flood")
+    first = server.challenges()[0]
+    for _ in range(serverauth.MAX_NONCES + 50):
+        server.challenges()
+    assert len(server._nonces) <= serverauth.MAX_NONCES
+    # The oldest nonce went first: a client still holding it is told to retry (stale).
+    nonce = digest.parse_auth_params(first.partition(" ")[2])["nonce"]
+    assert nonce not in server._nonces

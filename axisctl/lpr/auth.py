@@ -1,8 +1,9 @@
 """Who may push: the credentials and the auth header key the app can send.
 
 The app's push profile has a user and password sent as Basic or Digest (``http_auth_type``)
-and an optional ``X-Auth-Key`` header. The server side of Digest is the simulator's, the
-same nonce handling AXIS OS has; secrets are compared in constant time and never logged.
+and an optional ``X-Auth-Key`` header. The server side of Digest is
+:mod:`axisctl.serverauth`, the same nonce handling the simulated devices have; secrets are
+compared in constant time and never logged.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from axisctl.errors import ConfigurationError
-from axisctl.sim.accounts import Account, AccountStore, DigestServer, Level, Outcome, verify_basic
+from axisctl.serverauth import Account, AccountStore, DigestServer, Level, Outcome, verify_basic
 
 __all__ = ["AUTH_KEY_HEADER", "AuthScheme", "PushAuth", "Verdict"]
 
