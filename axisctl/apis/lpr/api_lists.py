@@ -37,7 +37,8 @@ from axisctl.apis.lpr.plate_csv import (
     format_plate_csv,
     parse_plate_csv,
 )
-from axisctl.apis.lpr.wire import checked, multipart_form, parsed, request
+from axisctl.apis.lpr.wire import checked, parsed, request
+from axisctl.codecs.multipart import FormPart, encode_form
 from axisctl.errors import ConfigurationError, ParseError
 from axisctl.transport.flow import API, Flow, HttpResponse, ModeT, operation
 
@@ -234,8 +235,12 @@ def _upload_csv(key: ListKey, data: bytes) -> Flow[None]:
     chunks = [data[i : i + UPLOAD_CHUNK_BYTES] for i in range(0, len(data), UPLOAD_CHUNK_BYTES)]
     steps = [("new", b""), *(("upload", chunk) for chunk in chunks), ("save", b"")]
     for command, chunk in steps:
-        body, content_type = multipart_form(
-            {"command": command, "list": filename}, "data", filename, chunk
+        body, content_type = encode_form(
+            [
+                FormPart("command", command),
+                FormPart("list", filename),
+                FormPart("data", chunk, filename=filename, content_type="text/csv"),
+            ]
         )
         method = f"upload.cgi?command={command}"
         # Only "new" may be repeated safely: a repeated chunk would be appended twice.

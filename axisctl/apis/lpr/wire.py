@@ -8,7 +8,6 @@ device without the app answers its web server's own 404 page: that is
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
@@ -87,30 +86,3 @@ def parsed(method: str, parser: Callable[[], T]) -> T:
         return parser()
     except ParseError as exc:
         raise MalformedResponseError(f"{method}: {exc.message}", api=API_NAME) from None
-
-
-def multipart_form(
-    fields: Mapping[str, str], file_field: str, filename: str, data: bytes
-) -> tuple[bytes, str]:
-    """A ``multipart/form-data`` body and its content type: text fields, then one file.
-
-    Written by hand because the transport's requests carry a body or a form, not files.
-    """
-    boundary = "axisctl-" + secrets.token_hex(16)
-    while boundary.encode() in data:  # pragma: no cover - 128 random bits
-        boundary = "axisctl-" + secrets.token_hex(16)
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-            + value.encode("utf-8")
-            + b"\r\n"
-        )
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
-        f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
-        + data
-        + b"\r\n"
-    )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

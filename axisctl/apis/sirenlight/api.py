@@ -23,6 +23,7 @@ from axisctl.apis.sirenlight.models import (
     UploadMode,
 )
 from axisctl.apis.sirenlight.status import HealthCheckResult, StartedActivity, Status
+from axisctl.codecs.multipart import FormPart, encode_form
 from axisctl.errors import ConfigurationError, DeviceError, MalformedResponseError, ParseError
 from axisctl.transport.flow import API, Flow, HttpRequest, ModeT, operation
 from axisctl.transport.jsonrpc import build_envelope, json_call, parse_envelope, supported_versions
@@ -104,19 +105,17 @@ def check_profiles(
 
 
 def _multipart(envelope: dict[str, Any], profiles: list[dict[str, Any]]) -> tuple[bytes, str]:
-    # Imported here: it pulls in requests, which every other call and `import axisctl` can
-    # do without (about a sixth of the package's import time).
-    from requests_toolbelt import MultipartEncoder  # type: ignore[import-untyped]
-
-    encoder = MultipartEncoder(
-        fields=[
-            ("request", (None, json.dumps(envelope), "application/json")),
-            ("file", ("profiles", json.dumps(profiles, ensure_ascii=False), "application/json")),
+    return encode_form(
+        [
+            FormPart("request", json.dumps(envelope), content_type="application/json"),
+            FormPart(
+                "file",
+                json.dumps(profiles, ensure_ascii=False),
+                filename="profiles",
+                content_type="application/json",
+            ),
         ]
     )
-    body: bytes = encoder.to_string()
-    content_type: str = encoder.content_type
-    return body, content_type
 
 
 class SirenLightAPI(API[ModeT]):

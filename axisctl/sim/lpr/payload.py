@@ -13,10 +13,10 @@ import base64
 import datetime as dt
 import json
 import math
-import os
 from dataclasses import dataclass
 from typing import Any
 
+from axisctl.codecs.multipart import FormPart, encode_form
 from axisctl.sim.lpr.reads import CameraInfo, PlateRead
 from axisctl.sim.lpr.state import PushProfile
 
@@ -135,37 +135,16 @@ def http_body(read: PlateRead, profile: PushProfile, camera: CameraInfo) -> Body
     if not profile.use_multipart:
         return Body("application/json", _with_image_array(read, profile, camera))
     event = json.dumps(document(read, profile, camera), ensure_ascii=False).encode("utf-8")
-    parts = [("event", "event.json", "application/json", event)]
+    parts = [FormPart("event", event, filename="event.json", content_type="application/json")]
     for number, (_kind, jpeg) in enumerate(_images(read, profile), start=1):
         name = "image" if number == 1 else f"image{number}"
         suffix = "" if number == 1 else f"_{number}"
         filename = f"{read.car_id}_{read.packet}{suffix}.jpg"
-        parts.append((name, filename, "image/jpeg", jpeg))
-    return multipart(parts)
+        parts.append(FormPart(name, jpeg, filename=filename, content_type="image/jpeg"))
+    content, content_type = encode_form(parts)
+    return Body(content_type, content)
 
 
 def tcp_message(read: PlateRead, profile: PushProfile, camera: CameraInfo) -> bytes:
     """What a TCP profile writes: one JSON document (images in ``ImageArray``) and a newline."""
     return _with_image_array(read, profile, camera) + b"\n"
-
-
-def multipart(parts: list[tuple[str, str, str, bytes]]) -> Body:
-    """A ``multipart/form-data`` body of ``(name, filename, content type, bytes)`` parts."""
-    while True:
-        boundary = "axisctl-" + os.urandom(12).hex()
-        marker = boundary.encode("ascii")
-        if not any(marker in content for *_, content in parts):
-            break
-    chunks: list[bytes] = []
-    for name, filename, content_type, content in parts:
-        chunks.append(
-            (
-                f"--{boundary}\r\n"
-                f'Content-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                f"Content-Type: {content_type}\r\n\r\n"
-            ).encode("ascii")
-        )
-        chunks.append(content)
-        chunks.append(b"\r\n")
-    chunks.append(f"--{boundary}--\r\n".encode("ascii"))
-    return Body(f"multipart/form-data; boundary={boundary}", b"".join(chunks))
