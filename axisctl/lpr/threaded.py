@@ -7,12 +7,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import threading
 from collections.abc import Iterator
 from types import TracebackType
 
+from axisctl.loopthread import LoopThread
 from axisctl.lpr.intake import ReceiverClosedError, ReceiverStats
 from axisctl.lpr.models import PlateRead
 from axisctl.lpr.receiver import PushReceiver
@@ -31,11 +29,7 @@ class ThreadedPushReceiver:
 
     def __init__(self, receiver: PushReceiver) -> None:
         self.receiver = receiver
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stop: asyncio.Event | None = None
-        self._started = threading.Event()
-        self._error: BaseException | None = None
+        self._runner = LoopThread("axisctl lpr receiver", receiver.start, receiver.stop)
 
     def __repr__(self) -> str:
         return repr(self.receiver).replace("<PushReceiver", "<ThreadedPushReceiver", 1)
@@ -54,41 +48,11 @@ class ThreadedPushReceiver:
 
     def start(self) -> None:
         """Bind and serve; raises what went wrong (binding, the image folder)."""
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._main, name="axisctl lpr receiver", daemon=True)
-        self._thread.start()
-        self._started.wait()
-        if self._error is not None:
-            self._thread.join()
-            raise self._error
-
-    def _main(self) -> None:
-        asyncio.run(self._serve())
-
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stop = asyncio.Event()
-        try:
-            await self.receiver.start()
-        except BaseException as error:
-            self._error = error
-            self._started.set()
-            return
-        self._started.set()
-        try:
-            await self._stop.wait()
-        finally:
-            await self.receiver.stop()
+        self._runner.start()
 
     def stop(self) -> None:
         """Stop serving and end the thread; reads still queued can be taken afterwards."""
-        loop, stop, thread = self._loop, self._stop, self._thread
-        if loop is not None and stop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop has already ended
-                loop.call_soon_threadsafe(stop.set)
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
+        self._runner.stop()
 
     def get(self, timeout: float | None = None) -> PlateRead:
         """The next read; ``TimeoutError`` after ``timeout`` s, :class:`ReceiverClosedError`
