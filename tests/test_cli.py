@@ -194,6 +194,10 @@ def test_demo_runs_against_every_model(axisctl_cli: Run) -> None:
     for model in ("D4200-VE", "P1455-LE", "I8116-E", "Q6225-LE", "M4328-P"):
         assert model in result.stdout
     assert "refused" in result.stdout
+    # The gate camera: exactly one of the four cars opens the barrier, the known one going in.
+    gate = result.stdout[result.stdout.index("Gate camera") :]
+    assert gate.count("OPEN") == 1
+    assert "A8C123 > ABC123" in gate
 
 
 def test_connection_repr_never_shows_the_password() -> None:

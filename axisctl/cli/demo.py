@@ -10,6 +10,7 @@ from rich.progress import Progress
 from axisctl.apis.pwdgrp import Role
 from axisctl.apis.sirenlight import LightSettings, Profile, SirenSettings
 from axisctl.cli.app import cli
+from axisctl.cli.demo_gate import show_gate
 from axisctl.cli.output import console, print_table
 from axisctl.device import Device
 from axisctl.errors import ForbiddenError
@@ -29,7 +30,9 @@ def demo(count: int) -> None:
     API list and readiness, changes a parameter and reads it back, and counts the HTTP
     requests the device served: with Digest challenge reuse each call costs one. Then it
     plays the strobe speaker manual's example: profile A started over HTTP, profile B of
-    higher priority while a digital input is pressed, A again when it is released.
+    higher priority while a digital input is pressed, A again when it is released. Last,
+    the gate camera: known, banned and unknown cars are read, pushed to a receiver on this
+    machine, and the barrier opens for the known one driving in.
     """
     rows = []
     with ExitStack() as stack:
@@ -76,6 +79,7 @@ def demo(count: int) -> None:
         strobe = next(s for s in simulators if s.spec.key == "d4200-ve")
         _show_roles(strobe)
         _show_strobe(strobe)
+        show_gate(next(s for s in simulators if s.spec.key == "p1455-le-3"))
     console.print(
         "\nNext: [bold]axisctl sim --model d4200-ve[/] in one terminal, "
         "[bold]axisctl --device http://127.0.0.1:8081 --user root info[/] in another."
