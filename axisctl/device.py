@@ -6,6 +6,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Generic, Literal
 
+from axisctl.apis.access import AccessAPI
 from axisctl.apis.apidiscovery import ApiDiscoveryAPI, ApiEntry
 from axisctl.apis.basicdeviceinfo import BasicDeviceInfoAPI
 from axisctl.apis.events import EventsAPI
@@ -57,6 +58,7 @@ class _Facade(API[ModeT], Generic[ModeT]):
     events: EventsAPI[ModeT]
     mqtt: MqttAPI[ModeT]
     lpr: LprAppAPI[ModeT]
+    access: AccessAPI[ModeT]
 
     def _bind(
         self, transport: SyncTransport | AsyncTransport, credentials: Credentials | None
@@ -73,6 +75,7 @@ class _Facade(API[ModeT], Generic[ModeT]):
         self.events = EventsAPI(transport)
         self.mqtt = MqttAPI(transport)
         self.lpr = LprAppAPI(transport)
+        self.access = AccessAPI(transport)
 
     @property
     def url(self) -> str:

@@ -113,3 +113,12 @@ def test_editable_install_imports_drivers_and_hil(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()) == ROOT / "drivers" / "__init__.py"
+
+
+def test_mypy_sees_drivers_and_hil_under_their_installed_names() -> None:
+    # [tool.mypy] checks drivers/ and hil/ through these links; broken links would make mypy
+    # skip them silently.
+    links = ROOT / ".mypy-packages" / "axisctl"
+    assert (links / "drivers").resolve() == ROOT / "drivers"
+    assert (links / "hil").resolve() == ROOT / "hil"
+    assert (links / "__init__.py").is_file()

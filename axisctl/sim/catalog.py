@@ -31,6 +31,24 @@ class IOPortSpec:
 
 
 @dataclass(frozen=True)
+class ReaderConnectorSpec:
+    """The reader side of an intercom: its connector pins and the I/O ports they share.
+
+    The 6-pin terminal block is ``-``, ``12V``, ``A/IO1``, ``B/IO2``, ``COM``, ``NO/NC``
+    (seed-intercom.md §5.1). Pins 3-4 are I/O ports 1-2, or RS-485 A/B for OSDP; Wiegand
+    D0/D1 use the same two pins (axisctl's choice: the manual names none). The relay
+    (pins 5-6) is the door: it closes for the door open time when access is granted.
+    """
+
+    pins: tuple[str, ...] = ("-", "12V", "A/IO1", "B/IO2", "COM", "NO/NC")
+    #: I/O port (1-based) on pin 3 (RS-485 A, Wiegand D0) and on pin 4 (RS-485 B, D1).
+    line_a_port: int = 1
+    line_b_port: int = 2
+    #: I/O port (1-based) of the relay that drives the door lock.
+    door_port: int = 3
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     key: str
     prod_nbr: str
@@ -49,6 +67,8 @@ class ModelSpec:
     extra_params: dict[str, str] = field(default_factory=dict)
     #: ACAP applications installed at the factory: ``fflprapp`` is the License Plate Verifier.
     apps: tuple[str, ...] = ()
+    #: The reader side (entry list, reader settings) of models that have one: the intercom.
+    reader: ReaderConnectorSpec | None = None
 
     @property
     def prod_short_name(self) -> str:
@@ -151,6 +171,7 @@ MODELS: dict[str, ModelSpec] = {
         ),
         virtual_inputs=64,
         resolutions=("2560x1920", "1920x1440", "1280x960", "640x480"),
+        reader=ReaderConnectorSpec(),
     ),
     "ptz-camera": ModelSpec(
         key="ptz-camera",

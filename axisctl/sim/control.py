@@ -201,9 +201,10 @@ def add_routes(router: web.UrlDispatcher) -> None:
         ("rules", ("GET", "POST", "DELETE"), _rules),
         ("siren-light", ("GET",), _siren_light),
     )
-    # Imported here: the LPR routes use ControlError from this module.
+    # Imported here: the LPR and access routes use ControlError from this module.
+    from axisctl.sim.access.control import ROUTES as ACCESS_ROUTES
     from axisctl.sim.lpr.control import ROUTES as LPR_ROUTES
 
-    for path, methods, handler in (*routes, *LPR_ROUTES):
+    for path, methods, handler in (*routes, *LPR_ROUTES, *ACCESS_ROUTES):
         for method in methods:
             router.add_route(method, PREFIX + path, _guarded(handler))

@@ -9,7 +9,10 @@ exactly when the model has the part that publishes it (see ``axisctl/sim/bus.py`
 - ``Status/SystemReady`` always; ``Light/Status`` and ``SirenAndLight/Status`` on models
   with the siren-and-light API;
 - the License Plate Verifier's ``ALPV.*`` topics on the P1455-LE, the model the LPR kit
-  ships on (vapix-wire-formats §7.1).
+  ships on (vapix-wire-formats §7.1);
+- the access decisions (``tns1:AccessControl/...``) and card reads
+  (``tns1:IdPoint/tnsaxis:Request/IdData``) on models with a reader side (the intercom),
+  see :mod:`axisctl.apis.access.events`.
 
 Nice names follow real captures where one exists (Virtual input, Port number, Active,
 System Ready, Input ports); the others are axisctl's wording.
@@ -17,6 +20,15 @@ System Ready, Input ports); the others are axisctl's wording.
 
 from __future__ import annotations
 
+from axisctl.apis.access.events import (
+    TOPIC_ACCESS_GRANTED,
+    TOPIC_CARD_READ,
+    TOPIC_DENIED,
+    TOPIC_DENIED_CARD_NOT_FOUND,
+    TOPIC_DENIED_INVALID_PIN,
+    TOPIC_DENIED_PIN_NOT_FOUND,
+    DenyReason,
+)
 from axisctl.events.declarations import ItemDeclaration, TopicDeclaration
 from axisctl.sim.bus import (
     TOPIC_DIGITAL_INPUT,
@@ -243,6 +255,71 @@ def _lpr() -> list[TopicDeclaration]:
     return reads + states
 
 
+_ACCESS_POINT = (ItemDeclaration("AccessPointToken", "pt:ReferenceToken", "Access point"),)
+_HOLDER = (
+    ItemDeclaration("CredentialToken", "pt:ReferenceToken", "Credential"),
+    ItemDeclaration("CredentialHolderName", "xsd:string", "Credential holder"),
+)
+_CARD = (
+    ItemDeclaration("Card", "xsd:string", "Card data (hex)"),
+    ItemDeclaration("BitCount", "xsd:int", "Bit count"),
+)
+_ENTRY_LIST = ("Entry list",)
+_DENIED = (*_ENTRY_LIST, "Access denied")
+
+
+def _access() -> list[TopicDeclaration]:
+    """The intercom's access decisions and card reads, in tree order; all stateless."""
+    reasons = tuple(reason.value for reason in DenyReason)
+    return [
+        TopicDeclaration(
+            TOPIC_ACCESS_GRANTED,
+            "Credential",
+            source=_ACCESS_POINT,
+            data=_HOLDER,
+            group_nice_names=(*_ENTRY_LIST, "Access granted"),
+        ),
+        TopicDeclaration(
+            TOPIC_DENIED,
+            "Credential",
+            source=_ACCESS_POINT,
+            data=(*_HOLDER, ItemDeclaration("Reason", "xsd:string", "Reason", values=reasons)),
+            group_nice_names=_DENIED,
+        ),
+        TopicDeclaration(
+            TOPIC_DENIED_INVALID_PIN,
+            "Invalid PIN",
+            source=_ACCESS_POINT,
+            data=_HOLDER,
+            group_nice_names=(*_DENIED, "Authentication"),
+        ),
+        TopicDeclaration(
+            TOPIC_DENIED_CARD_NOT_FOUND,
+            "Card",
+            source=_ACCESS_POINT,
+            data=_CARD,
+            group_nice_names=(*_DENIED, "Credential not found"),
+        ),
+        TopicDeclaration(
+            TOPIC_DENIED_PIN_NOT_FOUND,
+            "PIN",
+            source=_ACCESS_POINT,
+            group_nice_names=(*_DENIED, "Credential not found"),
+        ),
+        TopicDeclaration(
+            TOPIC_CARD_READ,
+            "Card presented",
+            source=(ItemDeclaration("IdPointToken", "pt:ReferenceToken", "Reader"),),
+            data=(
+                *_CARD,
+                ItemDeclaration("FacilityCode", "xsd:int", "Facility code"),
+                ItemDeclaration("CardNr", "xsd:int", "Card number"),
+            ),
+            group_nice_names=("Reader", "Request"),
+        ),
+    ]
+
+
 def declarations_for(
     spec: ModelSpec, *, virtual_inputs: int | None = None, siren_light: bool | None = None
 ) -> list[TopicDeclaration]:
@@ -263,4 +340,6 @@ def declarations_for(
         found += [_LIGHT_STATUS, _SIREN_LIGHT_STATUS]
     if spec.key in LPR_MODELS:
         found += _lpr()
+    if spec.reader is not None:
+        found += _access()
     return found

@@ -8,6 +8,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 
+from axisctl.sim.access.reader import IntercomAccess
 from axisctl.sim.accounts import Account, AccountStore, DigestServer, Level
 from axisctl.sim.bus import TOPIC_SYSTEM_READY, EventBus, SimEvent
 from axisctl.sim.catalog import ModelSpec, model
@@ -81,6 +82,9 @@ class SimulatedDevice:
         )
         self.rules = RuleEngine(self)
         self.lpr: LprApp | None = LprApp(self) if "fflprapp" in self.spec.apps else None
+        self.access: IntercomAccess | None = (
+            IntercomAccess(self, self.spec.reader) if self.spec.reader is not None else None
+        )
         self.boot_id = str(uuid.uuid4())
         self._booted = self.clock.now()
         self.restarting = False
@@ -119,6 +123,8 @@ class SimulatedDevice:
                 self.mqtt.power_off()
             if self.lpr is not None:
                 self.lpr.power_cycle()
+            if self.access is not None:
+                self.access.power_cycle()
             self.clock.call_later(seconds, self._finish_restart)
 
     def _finish_restart(self) -> None:
@@ -149,6 +155,8 @@ class SimulatedDevice:
                 self.mqtt.factory_default()
             if self.lpr is not None:
                 self.lpr.factory_default()
+            if self.access is not None:
+                self.access.factory_default()
 
     def close(self) -> None:
         """Let go of what outlives a request: the MQTT client's connection and thread."""
@@ -156,6 +164,8 @@ class SimulatedDevice:
             self.mqtt.close()
         if self.lpr is not None:
             self.lpr.close()
+        if self.access is not None:
+            self.access.close()
 
     def add_account(self, name: str, password: str, level: Level, ptz: bool = False) -> None:
         self.accounts.accounts[name] = Account(name, password, level, ptz=ptz)

@@ -11,6 +11,7 @@ from axisctl.sim import control, handlers
 from axisctl.sim.accounts import Level, Outcome, verify_basic
 from axisctl.sim.device import RequestRecord, SimulatedDevice
 from axisctl.sim.faults import FaultKind
+from axisctl.sim.handlers import access as access_handlers
 from axisctl.sim.handlers import events as event_handlers
 from axisctl.sim.handlers import io as io_handlers
 from axisctl.sim.handlers import lpr as lpr_handlers
@@ -42,6 +43,8 @@ PATH_LEVEL = {
     "/vapix/services": Level.VIEWER,
     "/axis-cgi/mqtt/client.cgi": Level.ADMIN,
     "/axis-cgi/mqtt/event.cgi": Level.ADMIN,
+    "/vapix/idpoint": Level.ADMIN,
+    "/vapix/pacs": Level.ADMIN,
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -164,5 +167,7 @@ def build_app(device: SimulatedDevice) -> web.Application:
         router.add_route("*", "/axis-cgi/mqtt/event.cgi", mqtt_handlers.event_cgi)
     if device.lpr is not None:
         lpr_handlers.add_routes(router)
+    if device.access is not None:
+        access_handlers.add_routes(router)
     control.add_routes(router)
     return app
