@@ -168,6 +168,7 @@ def main() -> None:
         siren_commands,
         siren_run,
         vinput_commands,
+        wiegand_commands,
     )
 
     cli(prog_name="axisctl")
