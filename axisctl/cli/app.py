@@ -163,6 +163,7 @@ def main() -> None:
         lpr_push,
         lpr_settings,
         mqtt_commands,
+        osdp_commands,
         reader_commands,
         sim_command,
         siren_commands,
