@@ -57,6 +57,16 @@ def benchmarks_lpr(session: nox.Session) -> None:
 
 
 @nox.session
+def benchmarks_readers(session: nox.Session) -> None:
+    """Wiegand and OSDP codecs against baselines (libosdp for OSDP), and the CPU time of an
+    OSDP poll exchange beside its wire time at 9600 and 115200 baud."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "benchmarks.bench_wiegand")
+    session.run("python", "-m", "benchmarks.bench_osdp")
+    session.run("python", "-m", "benchmarks.bench_osdp_poll")
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Start simulated devices of every model and tour them with the library."""
     session.install("-e", ".")
