@@ -14,6 +14,9 @@ from axisctl.sim.catalog import MODELS, model
 from axisctl.sim.lpr.scenario import Scenario, ScenarioError, load_scenario
 from axisctl.sim.server import Simulator
 
+#: Intercoms whose reader connector is opened and printed at start.
+_ANNOUNCED_CONNECTORS = 16
+
 
 @cli.command()
 @click.option(
@@ -111,6 +114,7 @@ def sim(
       axisctl sim --model p1455-le-3 --port 9000 --count 3
       axisctl sim --model d4200-ve --manual-clock
       axisctl sim --model p1455-le-3 --lpr-scenario traffic.json
+      axisctl sim --model intercom   # then: axisctl osdp reader --port <its reader connector>
       curl --digest -u root:pass -d '{"circuit": "closed"}' \\
            -H 'Content-Type: application/json' http://127.0.0.1:8081/axisctl-sim/io/1
     """
@@ -139,6 +143,7 @@ def sim(
             for device in started.devices:
                 if device.lpr is not None:
                     device.lpr.run_scenario(scenario)
+        _announce_reader_connectors(started)
         for url in started.urls:
             click.echo(url)
         sys.stdout.flush()
@@ -147,6 +152,28 @@ def sim(
         asyncio.run(simulator.serve(on_ready=announce))
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _announce_reader_connectors(started: Simulator) -> None:
+    """Say on stderr where external OSDP readers plug in (stdout is for the URLs).
+
+    Each connector is a pty, two file descriptors; beyond the first few intercoms, which a
+    person could attach readers to by hand, they open on demand instead.
+    """
+    intercoms = [(d.url, d.access) for d in started.devices if d.access is not None]
+    for url, access in intercoms[:_ANNOUNCED_CONNECTORS]:
+        try:
+            path = access.reader_connector.open()
+        except OSError as exc:
+            click.echo(f"reader connector of {url}: no pty ({exc})", err=True)
+            continue
+        click.echo(f"reader connector of {url}: {path}", err=True)
+    if len(intercoms) > _ANNOUNCED_CONNECTORS:
+        click.echo(
+            f"reader connectors of the other {len(intercoms) - _ANNOUNCED_CONNECTORS} "
+            "intercoms open on demand: GET /axisctl-sim/access/connector",
+            err=True,
+        )
 
 
 def _load_scenario(model_key: str, path: Path) -> Scenario:

@@ -10,7 +10,8 @@ A card read is a number of bits, sent MSB first. Three spellings of the same bit
 :class:`CardData` holds the bits once (``value`` and ``bit_count``) and converts between the
 three. :func:`encode_wiegand` and :func:`decode_wiegand` pack and unpack the facility code
 and card number of the HID formats the intercom names (H10301 ``Wiegand26``, H10306
-``Wiegand34``, H10302 ``Wiegand37``, H10304 ``Wiegand37FacilityCode``), parity included.
+``Wiegand34``, H10302 ``Wiegand37``, H10304 ``Wiegand37FacilityCode``), parity included,
+with the Wiegand driver's codec (:mod:`axisctl.drivers.wiegand`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import enum
 import string
 from dataclasses import dataclass
 
+from axisctl.drivers import wiegand
 from axisctl.errors import ParseError
 
 #: Most bits one card read may carry: OSDP's RAW reply holds at most 64 data bytes (libosdp).
@@ -43,34 +45,31 @@ class WiegandFormat(enum.Enum):
 
     @property
     def bit_count(self) -> int:
-        return _LAYOUTS[self].bits
+        return _layout(self).bit_count
 
     @property
     def facility_bits(self) -> int:
         """Width of the facility code field; 0 when the format has none (H10302)."""
-        return _LAYOUTS[self].facility_bits
+        facility = _layout(self).facility
+        return 0 if facility is None else facility.width
 
     @property
     def number_bits(self) -> int:
-        return _LAYOUTS[self].number_bits
+        return _layout(self).card.width
 
 
-@dataclass(frozen=True)
-class _Layout:
-    bits: int
-    facility_bits: int
-    number_bits: int
-    # 1-based, inclusive windows the leading even and trailing odd parity bits cover.
-    even: tuple[int, int]
-    odd: tuple[int, int]
-
-
-_LAYOUTS = {
-    WiegandFormat.WIEGAND26: _Layout(26, 8, 16, (2, 13), (14, 25)),
-    WiegandFormat.WIEGAND34: _Layout(34, 16, 16, (2, 17), (18, 33)),
-    WiegandFormat.WIEGAND37: _Layout(37, 0, 35, (2, 19), (19, 36)),
-    WiegandFormat.WIEGAND37_FACILITY_CODE: _Layout(37, 16, 19, (2, 19), (19, 36)),
+# The layouts and parity rules are the Wiegand driver's; these are its HID names for the
+# intercom's (Axis) names.
+_DRIVER_FORMATS = {
+    kind: next(f for f in wiegand.WiegandFormat if f.axis_name == kind.value)
+    for kind in WiegandFormat
 }
+
+
+def _layout(kind: WiegandFormat) -> wiegand.FormatLayout:
+    layout = _DRIVER_FORMATS[kind].layout
+    assert layout is not None  # only raw frames have none
+    return layout
 
 
 @dataclass(frozen=True)
@@ -190,25 +189,12 @@ def wiegand_format(value: WiegandFormat | str) -> WiegandFormat:
     raise InvalidCardError(f"card format {value!r:.40} is not one of {allowed}")
 
 
-def _ones(bits: str, window: tuple[int, int]) -> int:
-    return bits[window[0] - 1 : window[1]].count("1")
-
-
-def _field(value: int, width: int) -> str:
-    return format(value, f"0{width}b") if width else ""
-
-
-# The two functions below are the one place to switch over to axisctl.drivers.wiegand's
-# codec (same layouts, same parity rules) once mypy can follow the drivers package mapping.
-
-
 def encode_wiegand(format: WiegandFormat | str, facility: int, number: int) -> CardData:
     """Pack ``facility`` and ``number`` into ``format``'s frame with both parity bits."""
     kind = wiegand_format(format)
-    layout = _LAYOUTS[kind]
     for name, value, width in (
-        ("facility code", facility, layout.facility_bits),
-        ("card number", number, layout.number_bits),
+        ("facility code", facility, kind.facility_bits),
+        ("card number", number, kind.number_bits),
     ):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidCardError(f"{name} is {type(value).__name__}, expected int")
@@ -217,12 +203,11 @@ def encode_wiegand(format: WiegandFormat | str, facility: int, number: int) -> C
         if not 0 <= value < 1 << width:
             limit = (1 << width) - 1
             raise InvalidCardError(f"{name} {value} is out of range 0-{limit} for {kind.value}")
-    data = _field(facility, layout.facility_bits) + _field(number, layout.number_bits)
-    # The windows number the whole frame; the parity bits are outside both of them.
-    frame = "0" + data + "0"
-    even = "1" if _ones(frame, layout.even) % 2 else "0"
-    odd = "0" if _ones(frame, layout.odd) % 2 else "1"
-    return CardData.from_bits(even + data + odd)
+    # In range, so the driver's encoder (which checks again) cannot refuse.
+    frame = wiegand.encode(
+        _DRIVER_FORMATS[kind], card=number, facility=facility if kind.facility_bits else None
+    )
+    return CardData(frame.value, frame.bit_count)
 
 
 def decode_wiegand(card: CardData, format: WiegandFormat | str | None = None) -> WiegandFields:
@@ -241,15 +226,16 @@ def decode_wiegand(card: CardData, format: WiegandFormat | str | None = None) ->
             )
     else:
         kind = wiegand_format(format)
-    layout = _LAYOUTS[kind]
-    if card.bit_count != layout.bits:
-        raise InvalidCardError(f"{kind.value} frames have {layout.bits} bits, got {card.bit_count}")
-    bits = card.bits
-    if (int(bits[0]) + _ones(bits, layout.even)) % 2:
-        raise InvalidCardError(f"{kind.value} frame fails its leading even parity bit")
-    if (int(bits[-1]) + _ones(bits, layout.odd)) % 2 != 1:
-        raise InvalidCardError(f"{kind.value} frame fails its trailing odd parity bit")
-    data = bits[1:-1]
-    facility = int(data[: layout.facility_bits], 2) if layout.facility_bits else 0
-    number = int(data[layout.facility_bits :], 2)
-    return WiegandFields(kind, facility, number)
+    if card.bit_count != kind.bit_count:
+        raise InvalidCardError(
+            f"{kind.value} frames have {kind.bit_count} bits, got {card.bit_count}"
+        )
+    try:
+        decoded = wiegand.decode(
+            wiegand.WiegandFrame(card.value, card.bit_count), _DRIVER_FORMATS[kind]
+        )
+    except wiegand.WiegandParityError as exc:
+        # When both fail, the leading bit is named: it is checked first.
+        which = "trailing odd" if exc.which == "odd" else "leading even"
+        raise InvalidCardError(f"{kind.value} frame fails its {which} parity bit") from None
+    return WiegandFields(kind, decoded.facility or 0, decoded.card)

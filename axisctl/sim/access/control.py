@@ -5,6 +5,9 @@
 | ``access/card`` | POST | present a card (below) at the reader; answers the decision |
 | ``access/pin`` | POST | ``{"pin": "1234"}`` a whole PIN, or ``{"keys": "12#"}`` key by key |
 | ``access/log`` | GET | the most recent decisions (``?limit=N``), oldest first |
+| ``access/connector`` | GET | the reader connector: its pty (opened on first use), status, pins |
+| ``access/connector`` | POST | ``{"scbk": "<32 hex digits>" or null, "installMode": false}``: the \
+OSDP secure channel towards the external reader |
 
 A card is one of ``{"bits": "1000..."}`` (Wiegand, first bit first), ``{"osdp": "8013f2c0",
 "bitCount": 26}`` (OSDP RAW data, left-aligned hex), ``{"card": "02004fcb", "bitCount": 26}``
@@ -26,6 +29,9 @@ from aiohttp import web
 
 from axisctl.apis._json import kind
 from axisctl.apis.access.cards import CardData, InvalidCardError
+from axisctl.drivers.osdp import parse_scbk
+from axisctl.errors import ConfigurationError
+from axisctl.sim.access.connector import ReaderConnector
 from axisctl.sim.access.decisions import LOG_LIMIT, Decision
 from axisctl.sim.access.reader import IntercomAccess
 from axisctl.sim.control import ControlError
@@ -143,9 +149,48 @@ async def _log(request: web.Request) -> web.StreamResponse:
     return web.json_response({"decisions": [decision.to_json() for decision in decisions]})
 
 
+def _connector_state(connector: ReaderConnector) -> dict[str, Any]:
+    pins = connector.wiegand_pins
+    try:
+        path = connector.open()
+    except (OSError, ConfigurationError) as exc:
+        raise ControlError(f"the reader connector has no pty: {exc}") from None
+    return {
+        "path": path,
+        "status": connector.status.value,
+        "secure": connector.secure,
+        "keySet": connector.osdp_key_set,
+        "installMode": connector.install_mode,
+        "lastError": connector.last_error,
+        "wiegand": None if pins is None else {"d0": pins.d0, "d1": pins.d1},
+    }
+
+
+async def _connector(request: web.Request) -> web.StreamResponse:
+    connector = _access(request).reader_connector
+    if request.method == "POST":
+        payload = await _body(request)
+        unknown = sorted(set(payload) - {"scbk", "installMode"})
+        if unknown:
+            raise ControlError(f"unknown field(s) {', '.join(unknown)}; give scbk, installMode")
+        text = payload.get("scbk")
+        install_mode = payload.get("installMode", False)
+        if text is not None and not isinstance(text, str):
+            raise ControlError(f"scbk is {kind(text)}, expected 32 hex digits or null")
+        if not isinstance(install_mode, bool):
+            raise ControlError(f"installMode is {kind(install_mode)}, expected true or false")
+        try:
+            scbk = None if text is None else parse_scbk(text)
+        except ConfigurationError as exc:  # the message never repeats the key
+            raise ControlError(exc.message) from None
+        connector.set_osdp_key(scbk, install_mode=install_mode)
+    return web.json_response(_connector_state(connector))
+
+
 #: ``(path under /axisctl-sim/, methods, handler)``.
 ROUTES: tuple[tuple[str, tuple[str, ...], Handler], ...] = (
     ("access/card", ("POST",), _card),
     ("access/pin", ("POST",), _pin),
     ("access/log", ("GET",), _log),
+    ("access/connector", ("GET", "POST"), _connector),
 )

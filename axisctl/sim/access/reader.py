@@ -30,6 +30,7 @@ from axisctl.apis.access.settings import ReaderSettings
 from axisctl.codecs.port_action import PortAction
 from axisctl.sim.access.announce import Announcer
 from axisctl.sim.access.cardinput import card_fields, card_from
+from axisctl.sim.access.connector import ReaderConnector
 from axisctl.sim.access.decisions import AccessResult, Decision, DecisionLog, Presented
 from axisctl.sim.access.entrylist import EntryList
 from axisctl.sim.catalog import ReaderConnectorSpec
@@ -66,6 +67,8 @@ class IntercomAccess:
         self._pending: _PendingPin | None = None
         self._keys = ""
         self._timer: Timer | None = None
+        #: The connector's runtime: the external OSDP reader's pty, Wiegand lines.
+        self.reader_connector = ReaderConnector(self)
 
     def __repr__(self) -> str:
         return f"<IntercomAccess on {self.device.serial}: {len(self.entry_list)} holder(s)>"
@@ -78,6 +81,12 @@ class IntercomAccess:
         with self.lock:
             self.settings = settings
             self._idle()
+            self.reader_connector.update()
+
+    @property
+    def connector_path(self) -> str | None:
+        """The reader connector's pty (``/dev/pts/N``) once opened; see :attr:`reader_connector`."""
+        return self.reader_connector.path
 
     # --- presenting credentials --------------------------------------------------------------
 
@@ -202,10 +211,13 @@ class IntercomAccess:
             self.entry_list.clear()
             self.log.clear()
             self.last_card = None
+            self.reader_connector.factory_default()
 
     def close(self) -> None:
+        """Idle, and the reader connector closed (never call it with the device lock held)."""
         with self.lock:
             self._idle()
+        self.reader_connector.close()
 
     # --- internals ---------------------------------------------------------------------------
 
