@@ -2,7 +2,7 @@
 
 Codec: frames encoded and decoded per second by ``axisctl.drivers.wiegand`` next to a
 plain string-based implementation of the same formats (bits as "0"/"1" text, parity by
-counting characters, as the research brief's reference script does); the ratio is axisctl's
+counting characters, as a hand-written reference packer does); the ratio is axisctl's
 rate over the baseline's. Receiver: the CPU time ``EdgeDecoder`` spends on one frame's
 edges next to the frame's time on the wire at the default 2 ms pulse interval. Asserts
 nothing.

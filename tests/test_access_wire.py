@@ -64,7 +64,7 @@ def failure(call: Callable[[], object]) -> str | None:
 
 # --- cards --------------------------------------------------------------------------------------
 
-# (format, facility, number, Axis hex, OSDP RAW hex), from the research brief's verified table.
+# (format, facility, number, Axis hex, OSDP RAW hex), checked against Proxmark3's Wiegand packers.
 WORKED = [
     (WiegandFormat.WIEGAND26, 123, 4567, "02f623ae", "bd88eb80"),
     (WiegandFormat.WIEGAND26, 0, 10213, "02004fcb", "8013f2c0"),

@@ -295,7 +295,7 @@ def _frames_reencode(wire: Wire) -> None:
         assert encode(packet, mark=decoder.last_marked) == chunk
         if sender == "cp":
             # libosdp's CP prefixes every command with the 0xFF mark (its PD, as of 3.2.9,
-            # answers without one, whatever the brief's reading of the source suggests).
+            # answers without one, whatever a reading of osdp_phy.c suggests).
             assert decoder.last_marked
 
 

@@ -53,7 +53,8 @@ def h(text: str) -> bytes:
     return bytes.fromhex(text)
 
 
-# Decrypted payloads of the golden libosdp 3.2.9 session (docs, Appendix A of the brief).
+# Decrypted payloads of the golden libosdp 3.2.9 session, captured between libosdp's
+# control panel and reader.
 COMMAND_EXAMPLES: list[tuple[int, str, object]] = [
     (Command.POLL, "", None),
     (Command.LSTAT, "", None),
@@ -206,7 +207,7 @@ def test_capability_helpers() -> None:
 
 
 def test_raw_card_bits_are_msb_first_and_left_aligned() -> None:
-    # HID H10301, facility 123, card 4567 (the brief's worked example).
+    # HID H10301, facility 123, card 4567 (the worked example of docs/readers-wiegand.md).
     card = RawCardData.from_bits("10111101100010001110101110")
     assert card.encode() == h("00 01 1a 00 bd 88 eb 80")
     assert card.bits == "10111101100010001110101110"

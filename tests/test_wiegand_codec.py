@@ -61,7 +61,7 @@ def test_the_axis_worked_h10301_example() -> None:
     }
 
 
-# Golden vectors of the research brief (checked there against Proxmark3's packers).
+# Golden vectors, checked against Proxmark3's Wiegand packers.
 GOLDEN = [
     (H10301, 123, 4567, "1 0111 1011 0001 0001 1101 0111 0", "02f623ae", "bd88eb80"),
     (H10301, 1, 1, "1 0000 0001 0000 0000 0000 0001 0", "02020002", "80800080"),
