@@ -159,7 +159,8 @@ class SimulatedDevice:
                 self.access.factory_default()
 
     def close(self) -> None:
-        """Let go of what outlives a request: the MQTT client's connection and thread."""
+        """Let go of what outlives a request: the MQTT client, the LPR app's push workers,
+        the intercom's reader connector (threads, sockets, the pseudo-terminal)."""
         if self.mqtt is not None:
             self.mqtt.close()
         if self.lpr is not None:
