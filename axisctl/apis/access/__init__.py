@@ -48,12 +48,13 @@ from axisctl.apis.access.events import (
 )
 from axisctl.apis.access.settings import (
     READER_TOKEN,
-    FacilityCodeMode,
-    KeypressFormat,
     OutputFormat,
     ReaderProtocol,
     ReaderSettings,
 )
+
+# The Wiegand driver defines these; the reader settings use them as they are.
+from axisctl.drivers.wiegand import FacilityCodeMode, KeypressFormat
 
 __all__ = [
     "DECISION_TOPICS",

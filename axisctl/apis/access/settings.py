@@ -14,6 +14,10 @@ from typing import Any, NoReturn, TypeVar
 from axisctl.apis.access.cards import WiegandFormat
 from axisctl.apis.access.errors import InvalidAccessSettingError
 
+# One definition of the intercom's keypress formats and facility-code modes: the Wiegand
+# driver's, which also knows how to send them.
+from axisctl.drivers.wiegand import FacilityCodeMode, KeypressFormat
+
 #: The intercom's one IdPoint: its reader.
 READER_TOKEN = "Reader"  # noqa: S105 - an IdPoint token, not a password
 
@@ -40,19 +44,6 @@ class ReaderProtocol(enum.Enum):
     WIEGAND = "Wiegand"
 
 
-class KeypressFormat(enum.Enum):
-    """How a PIN is sent to the access control unit (manual L568-L575)."""
-
-    #: ``1234`` is sent as ``0x1 0x2 0x3 0x4``; the manual's default.
-    FOUR_BIT = "FourBit"
-    EIGHT_BIT_ZERO_PADDED = "EightBitZeroPadded"
-    EIGHT_BIT_INVERT_PADDED = "EightBitInvertPadded"
-    WIEGAND26 = "Wiegand26"
-    WIEGAND34 = "Wiegand34"
-    WIEGAND37 = "Wiegand37"
-    WIEGAND37_FACILITY_CODE = "Wiegand37FacilityCode"
-
-
 class OutputFormat(enum.Enum):
     """How card data is sent to the access control unit (manual L577-L583)."""
 
@@ -62,17 +53,6 @@ class OutputFormat(enum.Enum):
     WIEGAND34 = "Wiegand34"
     WIEGAND37 = "Wiegand37"
     WIEGAND37_FACILITY_CODE = "Wiegand37FacilityCode"
-
-
-class FacilityCodeMode(enum.Enum):
-    """Facility code override mode of the card output (manual L585-L588)."""
-
-    #: Keep the card's own facility code, or forge one from excess card-number bits.
-    AUTO = "Auto"
-    #: The card's facility code if it has one, else the configured one.
-    OPTIONAL = "Optional"
-    #: Always the configured facility code.
-    OVERRIDE = "Override"
 
 
 def wiegand_of(value: KeypressFormat | OutputFormat) -> WiegandFormat | None:
