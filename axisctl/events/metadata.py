@@ -21,12 +21,12 @@ module only reads documents: the RTSP/RTP transport that delivers them is not pa
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 from lxml import etree
 
 from axisctl.codecs import safexml
+from axisctl.codecs.xsdatetime import Problem, XsDateTimeError, parse_xs_datetime
 from axisctl.errors import ParseError
 from axisctl.events.models import Event, EventParseError, canonical_topic, event_class
 
@@ -45,12 +45,6 @@ WHAT = "RTSP metadata"
 
 # xs:dateTime as devices write UtcTime: any number of fraction digits, "Z", an offset, or
 # no zone at all (then UTC, which the attribute's name promises).
-_DATETIME = re.compile(
-    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
-    r"T(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
-    r"(?:\.(?P<fraction>[0-9]{1,30}))?"
-    r"(?P<zone>Z|(?P<sign>[+-])(?P<zh>[0-9]{2}):(?P<zm>[0-9]{2}))?"
-)
 
 
 def parse_metadata(document: bytes) -> list[Event]:
@@ -139,30 +133,16 @@ def _items(message: safexml.Element, part: str, topic: str) -> dict[str, str]:
 
 def parse_utc_time(text: str) -> dt.datetime:
     """``UtcTime`` (xs:dateTime) → aware datetime; fractions beyond microseconds dropped."""
-    match = _DATETIME.fullmatch(text.strip())
-    if match is None:
-        raise EventParseError(f"{WHAT}: UtcTime {text[:40]!r} is not an xs:dateTime")
-    fraction = (match["fraction"] or "").ljust(6, "0")[:6]
-    zone = dt.timezone.utc
-    if match["zh"] is not None:
-        minutes = int(match["zh"]) * 60 + int(match["zm"])
-        if minutes >= 24 * 60:
-            raise EventParseError(f"{WHAT}: UtcTime {text[:40]!r} has an impossible offset")
-        zone = dt.timezone(dt.timedelta(minutes=-minutes if match["sign"] == "-" else minutes))
     try:
-        stamp = dt.datetime(
-            int(match["year"]),
-            int(match["month"]),
-            int(match["day"]),
-            int(match["hour"]),
-            int(match["minute"]),
-            int(match["second"]),
-            int(fraction),
-            tzinfo=zone,
-        ).astimezone(dt.timezone.utc)
-    except (OverflowError, ValueError):
-        raise EventParseError(f"{WHAT}: UtcTime {text[:40]!r} is not a valid time") from None
-    return stamp
+        return parse_xs_datetime(text, zone_required=False, max_fraction_digits=30)
+    except XsDateTimeError as error:
+        if error.problem is Problem.OFFSET:
+            raise EventParseError(
+                f"{WHAT}: UtcTime {text[:40]!r} has an impossible offset"
+            ) from None
+        if error.problem is Problem.VALUE:
+            raise EventParseError(f"{WHAT}: UtcTime {text[:40]!r} is not a valid time") from None
+        raise EventParseError(f"{WHAT}: UtcTime {text[:40]!r} is not an xs:dateTime") from None
 
 
 def format_utc_time(stamp: dt.datetime) -> str:

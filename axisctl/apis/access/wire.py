@@ -22,6 +22,7 @@ from typing import Any
 
 from axisctl.apis._json import kind
 from axisctl.apis.access.errors import error_class
+from axisctl.codecs.xsdatetime import Problem, XsDateTimeError, parse_xs_datetime
 from axisctl.errors import HTTPStatusError, MalformedResponseError, ParseError
 from axisctl.transport.flow import Flow, HttpRequest, HttpResponse
 
@@ -38,11 +39,6 @@ _DURATION = re.compile(
     r"P(?:(?P<days>[0-9]{1,6})D)?"
     r"(?:T(?:(?P<hours>[0-9]{1,6})H)?(?:(?P<minutes>[0-9]{1,6})M)?"
     r"(?:(?P<seconds>[0-9]{1,9}(?:\.[0-9]{1,9})?)S)?)?"
-)
-_DATETIME = re.compile(
-    r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
-    r"T(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]{1,9}))?"
-    r"(?P<zone>Z|(?P<sign>[+-])(?P<zh>[0-9]{2}):(?P<zm>[0-9]{2}))"
 )
 
 
@@ -65,33 +61,19 @@ def format_duration(seconds: int) -> str:
 
 def parse_time(text: str, where: str) -> dt.datetime:
     """``xs:dateTime`` with a zone (``Z`` or ``+01:00``) as an aware UTC datetime."""
-    match = _DATETIME.fullmatch(text.strip()) if isinstance(text, str) else None
-    if match is None:
+    try:
+        if not isinstance(text, str):
+            raise XsDateTimeError(Problem.SYNTAX)
+        return parse_xs_datetime(text, zone_required=True, max_fraction_digits=9)
+    except XsDateTimeError as error:
+        if error.problem is Problem.OFFSET:
+            raise ParseError(f"{where} {text!r:.40} has an impossible zone offset") from None
+        if error.problem is Problem.VALUE:
+            raise ParseError(f"{where} {text!r:.40} is not a valid date and time") from None
         raise ParseError(
             f"{where} is {text!r:.40}, expected a date and time with a zone, "
             "like 2025-01-31T17:00:00Z"
-        )
-    zone = dt.timezone.utc
-    if match["zh"] is not None:
-        minutes = int(match["zh"]) * 60 + int(match["zm"])
-        if minutes >= 24 * 60:
-            raise ParseError(f"{where} {text!r:.40} has an impossible zone offset")
-        zone = dt.timezone(dt.timedelta(minutes=-minutes if match["sign"] == "-" else minutes))
-    fraction = (match["fraction"] or "").ljust(6, "0")[:6]
-    try:
-        stamp = dt.datetime(
-            int(match["year"]),
-            int(match["month"]),
-            int(match["day"]),
-            int(match["hour"]),
-            int(match["minute"]),
-            int(match["second"]),
-            int(fraction),
-            tzinfo=zone,
-        )
-        return stamp.astimezone(dt.timezone.utc)
-    except (OverflowError, ValueError):
-        raise ParseError(f"{where} {text!r:.40} is not a valid date and time") from None
+        ) from None
 
 
 def format_time(stamp: dt.datetime) -> str:
