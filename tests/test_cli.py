@@ -131,14 +131,26 @@ def test_help_teaches_exit_codes_and_environment(axisctl_cli: Run) -> None:
     assert "Exit codes" in result.stdout
 
 
+def _two_free_consecutive_ports() -> int:
+    """A port P with P and P+1 both free now: `--count 2` serves on consecutive ports."""
+    for _ in range(50):
+        with socket.socket() as first, socket.socket() as second:
+            first.bind(("127.0.0.1", 0))
+            port = int(first.getsockname()[1])
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no two consecutive free ports on 127.0.0.1")
+
+
 @pytest.fixture
 def sim_process(
     tmp_path: Path, axisctl_command: list[str]
 ) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
     """`axisctl sim` in the foreground, as the contract in the README describes."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _two_free_consecutive_ports()
     process = subprocess.Popen(
         [
             *axisctl_command,
@@ -160,6 +172,10 @@ def sim_process(
     )
     assert process.stdout is not None
     urls = [process.stdout.readline().strip() for _ in range(2)]
+    if not all(urls):
+        process.kill()
+        _, stderr = process.communicate(timeout=10)
+        pytest.fail(f"axisctl sim printed no URLs; its stderr: {stderr}")
     try:
         yield process, urls
     finally:
