@@ -82,7 +82,7 @@ VIRTUAL_RIG_NAME = "virtual"
 
 _TOP_KEYS = (
     "version", "name", "description", "kind", "safe_state", "devices", "relay_boards", "wires",
-    "wiegand", "osdp", "sensors",
+    "wiegand", "osdp", "sensors", "mqtt_broker",
 )  # fmt: skip
 #: Rig files are a few kilobytes; refuse anything that is clearly not one before parsing.
 _MAX_BYTES = 1 << 20
@@ -163,6 +163,7 @@ def _build(root: Node | None, source: str, log: ProblemLog) -> Rig | None:
     osdp_node = fields.node("osdp")
     osdp = read_osdp(context, osdp_node, fields.key_location("osdp")) if osdp_node else None
     sensors = read_sensors(context, fields.node("sensors"))
+    mqtt_broker = _mqtt_broker(fields, kind, log)
     devices = fields.node("devices")
     if devices is not None and not context.devices and len(log) == 0:
         log.add(
@@ -185,4 +186,28 @@ def _build(root: Node | None, source: str, log: ProblemLog) -> Rig | None:
         sensors=MappingProxyType(sensors),
         default_safe_state=context.default_safe_state,
         description=fields.description(),
+        mqtt_broker=mqtt_broker,
     )
+
+
+def _mqtt_broker(fields: MappingReader, kind: RigKind, log: ProblemLog) -> str | None:
+    broker = fields.text("mqtt_broker")
+    if broker is None:
+        return None
+    if kind is RigKind.VIRTUAL:
+        log.add(
+            fields.key_location("mqtt_broker"),
+            "a virtual rig starts its own MQTT broker",
+            hint="remove 'mqtt_broker', or make the rig 'kind: physical'",
+        )
+        return None
+    host, _, port = broker.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        log.add(
+            fields.value_location("mqtt_broker"),
+            "'mqtt_broker' of the rig is not valid",
+            expected="host:port, such as 192.168.1.10:1883",
+            got=repr(broker),
+        )
+        return None
+    return broker

@@ -25,7 +25,7 @@ from axisctl.sim.catalog import MODELS
 
 __all__ = ["read_devices", "read_relay_boards", "read_sensors"]
 
-_DEVICE_KEYS = ("model", "url", "credentials", "description")
+_DEVICE_KEYS = ("model", "url", "credentials", "rules", "description")
 _CREDENTIAL_KEYS = ("user_env", "password_env")
 _SECRETS_ON_DEVICE = {
     "password": "credentials.password_env",
@@ -49,9 +49,12 @@ def read_devices(context: BuildContext, node: Node | None) -> None:
         model = _model(context, fields)
         url = _url(context, fields)
         credentials = _credentials(context, fields)
+        rules = fields.text_list("rules")
         description = fields.description()
-        if model is not None and fields.valid:
-            context.devices[name] = RigDevice(name, model, url, credentials, description, at)
+        if model is not None and rules is not None and fields.valid:
+            context.devices[name] = RigDevice(
+                name, model, url, credentials, description, at, rules=rules
+            )
 
 
 def _model(context: BuildContext, fields: MappingReader) -> str | None:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from axisctl.hil.rig_errors import ProblemLog, SourceLocation, closest, did_you_mean, one_of
 from axisctl.hil.rig_yaml import (
@@ -172,6 +172,26 @@ class MappingReader:
             self._wrong(key, node, "text")
             return None
         return str(node.value)
+
+    def text_list(self, key: str) -> tuple[str, ...] | None:
+        """A YAML sequence of distinct, non-empty texts; ``()`` when left out."""
+        node = self.node(key)
+        if node is None:
+            return ()
+        items = node.value if isinstance(node, SequenceNode) else None
+        if items is None:
+            self._wrong(key, node, "a list of names")
+            return None
+        found: list[str] = []
+        for item in items:
+            if not isinstance(item, ScalarNode) or item.tag == BOOL_TAG or not str(item.value):
+                self._wrong(key, item, "a name")
+                return None
+            if item.value in found:
+                self._wrong(key, item, "each name once", got=f"{item.value!r} again")
+                return None
+            found.append(str(item.value))
+        return tuple(found)
 
     def description(self) -> str:
         """The free-text ``description`` every item may have ("" when left out)."""

@@ -116,6 +116,9 @@ class RigDevice:
     credentials: Credentials | None = None
     description: str = ""
     at: SourceLocation | None = field(default=None, compare=False, repr=False)
+    #: Names of the action rules an operator has set up on the device by hand, as
+    #: docs/hil-scenarios.md lists them (a physical rig; the virtual one installs its own).
+    rules: tuple[str, ...] = ()
 
     @property
     def model_spec(self) -> ModelSpec:
@@ -275,6 +278,9 @@ class Rig:
     sensors: Mapping[str, Sensor]
     default_safe_state: SafeState | None = None
     description: str = ""
+    #: ``host:port`` of the MQTT broker the rig's devices reach (a physical rig); the
+    #: virtual rig starts its own.
+    mqtt_broker: str | None = None
 
     def port_spec(self, wire: Wire) -> IOPortSpec:
         """The catalog's description of the device port a wire ends on."""

@@ -252,3 +252,49 @@ def test_the_documented_example_is_a_valid_rig() -> None:
     assert rig.wires["strobe-output"].port == 2
     assert rig.osdp is not None
     assert rig.osdp.scbk_env == "BENCH_OSDP_SCBK"
+
+
+def test_a_physical_rig_names_its_broker_and_the_rules_set_up_by_hand() -> None:
+    text = BENCH.replace("name: bench-1\n", "name: bench-1\nmqtt_broker: 192.0.2.5:1883\n").replace(
+        "      password_env: STROBE_PASSWORD\n",
+        "      password_env: STROBE_PASSWORD\n"
+        "    rules: [strobe-on-input, strobe-on-mqtt]\n",
+    )
+    rig = parse_rig(text, source="bench.yaml")
+    assert rig.mqtt_broker == "192.0.2.5:1883"
+    assert rig.devices["strobe"].rules == ("strobe-on-input", "strobe-on-mqtt")
+    assert rig.devices["intercom"].rules == ()
+    assert parse_rig(BENCH).mqtt_broker is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ("name: bench-1\n", "name: bench-1\nmqtt_broker: broker\n"),
+            "bench.yaml:3:14: 'mqtt_broker'",
+        ),
+        (
+            ("  intercom:\n", "  intercom:\n    rules: [door, door]\n"),
+            "expected each name once, got 'door' again",
+        ),
+        (
+            ("  intercom:\n", "  intercom:\n    rules: door\n"),
+            "expected a list of names",
+        ),
+    ],
+)
+def test_a_bad_broker_or_rule_list_is_reported_at_its_line(
+    change: tuple[str, str], message: str
+) -> None:
+    with pytest.raises(RigError) as caught:
+        parse_rig(BENCH.replace(*change), source="bench.yaml")
+    assert message in str(caught.value)
+
+
+def test_a_virtual_rig_may_not_name_a_broker() -> None:
+    text = virtual_rig_text().replace(
+        "safe_state: inactive\n", "safe_state: inactive\nmqtt_broker: h:1\n"
+    )
+    with pytest.raises(RigError, match="a virtual rig starts its own MQTT broker"):
+        parse_rig(text)
