@@ -155,6 +155,7 @@ def main() -> None:
         device_commands,
         events_commands,
         events_watch,
+        hil_group,
         io_commands,
         lpr_commands,
         lpr_events,
