@@ -289,8 +289,10 @@ class Rig:
     def outputs(self) -> tuple[PiOutput, ...]:
         """Every line the Pi drives, by BCM number, with its safe state.
 
-        Wiegand lines the Pi transmits on are outputs too: their safe state is idle
-        (released high), which for a line active low is ``INACTIVE``.
+        Wiegand lines the Pi transmits on are outputs too: their safe state is idle. The
+        data lines idle high and pulse low, so a line wired directly or through a level
+        shifter is active low; through an optocoupler the Pi's line lights the opto's LED to
+        pull the data line low, so it is active high and idles low.
         """
         found: list[PiOutput] = []
         for board in self.relay_boards.values():
@@ -301,9 +303,10 @@ class Rig:
                 found.append(PiOutput(wire.bcm, wire.name, wire.active, wire.safe_state))
         for link in self.wiegand.values():
             if link.direction is Direction.TO_DEVICE:
+                active = Level.HIGH if link.via is Via.OPTOCOUPLER else Level.LOW
                 for suffix, line in (("D0", link.d0), ("D1", link.d1)):
                     owner = f"{link.name}.{suffix}"
-                    found.append(PiOutput(line, owner, Level.LOW, SafeState.INACTIVE))
+                    found.append(PiOutput(line, owner, active, SafeState.INACTIVE))
         return tuple(sorted(found, key=lambda output: output.bcm))
 
     def safe_levels(self) -> dict[int, Level]:

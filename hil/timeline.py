@@ -92,7 +92,9 @@ class Timeline:
         self._clock = clock
         self._origin = clock()
         self.started_at = dt.datetime.now(dt.timezone.utc)
-        self._lock = threading.Lock()
+        # Re-entrant: a signal handler making the rig safe may record while the interrupted
+        # main thread is inside record().
+        self._lock = threading.RLock()
         self._entries: list[TimelineEntry] = []
         self._latencies: list[Latency] = []
         self._subscribers: dict[int, Subscriber] = {}

@@ -93,54 +93,54 @@ BENCH = textwrap.dedent(
 
 
 @pytest.fixture
-def bench() -> Rig:
-    return parse_rig(BENCH, source="bench.yaml")
+def bench_rig() -> Rig:
+    return parse_rig(BENCH, source="bench_rig.yaml")
 
 
-def test_devices_keep_model_url_and_the_names_of_credential_variables(bench: Rig) -> None:
-    assert bench.name == "bench-1"
-    assert bench.kind is RigKind.PHYSICAL
-    strobe = bench.devices["strobe"]
+def test_devices_keep_model_url_and_the_names_of_credential_variables(bench_rig: Rig) -> None:
+    assert bench_rig.name == "bench-1"
+    assert bench_rig.kind is RigKind.PHYSICAL
+    strobe = bench_rig.devices["strobe"]
     assert strobe.model == "d4200-ve"
     assert strobe.model_spec is MODELS["d4200-ve"]
     assert strobe.url == "https://192.0.2.10"
     assert strobe.credentials == Credentials("STROBE_USER", "STROBE_PASSWORD")
-    assert list(bench.devices) == ["strobe", "intercom"]
+    assert list(bench_rig.devices) == ["strobe", "intercom"]
 
 
-def test_a_wire_through_a_relay_takes_the_channel_line_and_level(bench: Rig) -> None:
-    wire = bench.wires["strobe-in"]
+def test_a_wire_through_a_relay_takes_the_channel_line_and_level(bench_rig: Rig) -> None:
+    wire = bench_rig.wires["strobe-in"]
     assert wire.direction is Direction.TO_DEVICE
     assert wire.via is Via.RELAY
     assert wire.relay == "hat/1"
     assert wire.bcm == 5
     assert wire.active is Level.LOW
     assert wire.safe_state is None  # the channel holds it
-    assert bench.relay_boards["hat"].channels[1].safe_state is SafeState.INACTIVE
-    assert bench.relay_boards["hat"].channels[2].safe_state is SafeState.ACTIVE
+    assert bench_rig.relay_boards["hat"].channels[1].safe_state is SafeState.INACTIVE
+    assert bench_rig.relay_boards["hat"].channels[2].safe_state is SafeState.ACTIVE
 
 
-def test_a_wire_given_by_connector_pin_gets_its_port_number(bench: Rig) -> None:
-    wire = bench.wires["strobe-out"]
+def test_a_wire_given_by_connector_pin_gets_its_port_number(bench_rig: Rig) -> None:
+    wire = bench_rig.wires["strobe-out"]
     assert (wire.port, wire.pin) == (2, "4")
     assert wire.active is Level.LOW  # direct: tied to pin 1 when active
-    assert bench.port_spec(wire).name == "Port 2"
-    door = bench.wires["door"]
+    assert bench_rig.port_spec(wire).name == "Port 2"
+    door = bench_rig.wires["door"]
     assert (door.port, door.pin) == (3, "5-6")
-    assert bench.port_spec(door).relay
+    assert bench_rig.port_spec(door).relay
 
 
-def test_readers_bus_and_sensors(bench: Rig) -> None:
-    link = bench.wiegand["reader"]
+def test_readers_bus_and_sensors(bench_rig: Rig) -> None:
+    link = bench_rig.wiegand["reader"]
     assert (link.device, link.d0, link.d1, link.via) == ("intercom", 23, 24, Via.LEVEL_SHIFTER)
-    assert bench.osdp is not None
-    assert (bench.osdp.port, bench.osdp.baud, bench.osdp.scbk_env) == (
+    assert bench_rig.osdp is not None
+    assert (bench_rig.osdp.port, bench_rig.osdp.baud, bench_rig.osdp.scbk_env) == (
         "/dev/serial0",
         115200,
         "BENCH_SCBK",
     )
-    assert bench.osdp.readers["door-reader"].address == 1
-    sensor = bench.sensors["light"]
+    assert bench_rig.osdp.readers["door-reader"].address == 1
+    sensor = bench_rig.sensors["light"]
     assert (sensor.kind, sensor.bcm, sensor.device, sensor.active) == (
         SensorKind.LIGHT,
         22,
@@ -149,15 +149,15 @@ def test_readers_bus_and_sensors(bench: Rig) -> None:
     )
 
 
-def test_every_pi_output_has_a_safe_level(bench: Rig) -> None:
-    assert bench.safe_levels() == {
+def test_every_pi_output_has_a_safe_level(bench_rig: Rig) -> None:
+    assert bench_rig.safe_levels() == {
         5: Level.HIGH,  # relay released: active low, inactive
         6: Level.LOW,  # relay held: safe_state active
         23: Level.HIGH,  # Wiegand lines idle high
         24: Level.HIGH,
     }
     # The OSDP bus on the Pi's own UART takes its TX and RX lines.
-    assert bench.lines() == {
+    assert bench_rig.lines() == {
         5: "hat/1",
         6: "hat/2",
         14: "osdp.TX",
@@ -170,11 +170,11 @@ def test_every_pi_output_has_a_safe_level(bench: Rig) -> None:
     }
 
 
-def test_items_remember_where_they_were_declared(bench: Rig) -> None:
-    at = bench.wires["door"].at
+def test_items_remember_where_they_were_declared(bench_rig: Rig) -> None:
+    at = bench_rig.wires["door"].at
     assert at is not None
     line = BENCH.splitlines().index("  door:") + 1
-    assert (at.source, at.line, at.column) == ("bench.yaml", line, 3)
+    assert (at.source, at.line, at.column) == ("bench_rig.yaml", line, 3)
 
 
 def test_the_file_format_version_may_be_left_out() -> None:
@@ -183,7 +183,7 @@ def test_the_file_format_version_may_be_left_out() -> None:
 
 
 def test_load_rig_reads_a_file_and_names_it_in_errors(tmp_path: Path) -> None:
-    path = tmp_path / "bench.yaml"
+    path = tmp_path / "bench_rig.yaml"
     path.write_text(BENCH)
     assert load_rig(path).name == "bench-1"
     path.write_text(BENCH.replace("bcm: 22", "bcm: 99"))
@@ -257,10 +257,9 @@ def test_the_documented_example_is_a_valid_rig() -> None:
 def test_a_physical_rig_names_its_broker_and_the_rules_set_up_by_hand() -> None:
     text = BENCH.replace("name: bench-1\n", "name: bench-1\nmqtt_broker: 192.0.2.5:1883\n").replace(
         "      password_env: STROBE_PASSWORD\n",
-        "      password_env: STROBE_PASSWORD\n"
-        "    rules: [strobe-on-input, strobe-on-mqtt]\n",
+        "      password_env: STROBE_PASSWORD\n    rules: [strobe-on-input, strobe-on-mqtt]\n",
     )
-    rig = parse_rig(text, source="bench.yaml")
+    rig = parse_rig(text, source="bench_rig.yaml")
     assert rig.mqtt_broker == "192.0.2.5:1883"
     assert rig.devices["strobe"].rules == ("strobe-on-input", "strobe-on-mqtt")
     assert rig.devices["intercom"].rules == ()
@@ -272,7 +271,7 @@ def test_a_physical_rig_names_its_broker_and_the_rules_set_up_by_hand() -> None:
     [
         (
             ("name: bench-1\n", "name: bench-1\nmqtt_broker: broker\n"),
-            "bench.yaml:3:14: 'mqtt_broker'",
+            "bench_rig.yaml:3:14: 'mqtt_broker'",
         ),
         (
             ("  intercom:\n", "  intercom:\n    rules: [door, door]\n"),
@@ -288,7 +287,7 @@ def test_a_bad_broker_or_rule_list_is_reported_at_its_line(
     change: tuple[str, str], message: str
 ) -> None:
     with pytest.raises(RigError) as caught:
-        parse_rig(BENCH.replace(*change), source="bench.yaml")
+        parse_rig(BENCH.replace(*change), source="bench_rig.yaml")
     assert message in str(caught.value)
 
 
@@ -298,3 +297,10 @@ def test_a_virtual_rig_may_not_name_a_broker() -> None:
     )
     with pytest.raises(RigError, match="a virtual rig starts its own MQTT broker"):
         parse_rig(text)
+
+
+def test_wiegand_lines_through_an_optocoupler_idle_low_on_the_pi() -> None:
+    rig = parse_rig(BENCH.replace("via: level-shifter", "via: optocoupler"))
+    assert rig.safe_levels()[23] is Level.LOW
+    assert rig.safe_levels()[24] is Level.LOW
+    assert parse_rig(BENCH).safe_levels()[23] is Level.HIGH
