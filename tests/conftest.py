@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import contextlib
-import hashlib
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +19,8 @@ from hypothesis import settings
 from paho.mqtt.enums import CallbackAPIVersion
 
 from axisctl import AsyncDevice, Device
+from axisctl.errors import ConfigurationError
+from axisctl.hil.broker import MOSQUITTO, BrokerAddress, MqttBroker
 from axisctl.sim import SimulatedDevice, Simulator
 from axisctl.sim.clock import SimClock
 
@@ -196,41 +192,13 @@ def cli_env_for() -> Callable[[str], dict[str, str]]:
 # --- a real MQTT broker on loopback ---------------------------------------------------------
 
 #: mosquitto where installed (CI installs it with apt-get); else the pure-Python amqtt broker.
-#: AXISCTL_TEST_BROKER=amqtt forces the fallback, to check that it works too.
-MOSQUITTO = shutil.which("mosquitto") or (
-    "/usr/sbin/mosquitto" if os.path.exists("/usr/sbin/mosquitto") else None
-)
+#: AXISCTL_TEST_BROKER=amqtt forces the fallback, to check that it works too. The broker
+#: itself is the harness's (axisctl.hil.broker), which the virtual rig starts too.
 
 
-@dataclass(frozen=True)
-class BrokerAddress:
-    """Where a test broker listens, and which broker it is (``mosquitto`` or ``amqtt``)."""
-
-    host: str
-    port: int
-    kind: str
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _sha512_password_line(user: str, password: str) -> str:
-    # mosquitto's "$6$" format: base64 salt, base64 sha512(password + salt).
-    salt = os.urandom(12)
-    digest = hashlib.sha512(password.encode() + salt).digest()
-    return f"{user}:$6${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}\n"
-
-
-class MqttTestBroker:
-    """A broker on 127.0.0.1 that a test may stop and start again on the same port.
-
-    ``users`` (mosquitto only) turns anonymous access off and allows those accounts;
-    ``websockets`` (amqtt only: Debian's mosquitto lacks it) serves MQTT over WebSocket.
-    """
+class MqttTestBroker(MqttBroker):
+    """:class:`~axisctl.hil.broker.MqttBroker`, skipping the test where the broker asked
+    for cannot run (accounts need mosquitto)."""
 
     def __init__(
         self,
@@ -240,136 +208,10 @@ class MqttTestBroker:
         kind: str | None = None,
         websockets: bool = False,
     ) -> None:
-        forced = os.environ.get("AXISCTL_TEST_BROKER")
-        self.kind = kind or forced or ("mosquitto" if MOSQUITTO else "amqtt")
-        self.websockets = websockets
-        if websockets:
-            self.kind = "amqtt"
-        if users and self.kind != "mosquitto":
-            pytest.skip("broker accounts are tested with mosquitto only")
-        self.workdir = workdir
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        self.users = users or {}
-        self.port = _free_port()
-        self._process: subprocess.Popen[bytes] | None = None
-        self._thread: threading.Thread | None = None
-        self._stop_amqtt: Callable[[], None] | None = None
-
-    @property
-    def address(self) -> BrokerAddress:
-        return BrokerAddress("127.0.0.1", self.port, self.kind)
-
-    def start(self) -> None:
-        if self.kind == "mosquitto":
-            self._start_mosquitto()
-        else:
-            self._start_amqtt()
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), 1),
-            ):
-                return
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"the {self.kind} broker did not listen on port {self.port}")
-
-    def _start_mosquitto(self) -> None:
-        assert MOSQUITTO is not None, "mosquitto is not installed"
-        lines = [f"listener {self.port} 127.0.0.1", "persistence false"]
-        if os.geteuid() == 0:
-            # As root mosquitto drops to user "mosquitto", who cannot read pytest's tmp dirs.
-            lines.append("user root")
-        if self.users:
-            password_file = self.workdir / "passwords"
-            password_file.write_text(
-                "".join(_sha512_password_line(u, p) for u, p in self.users.items())
-            )
-            lines += ["allow_anonymous false", f"password_file {password_file}"]
-        else:
-            lines.append("allow_anonymous true")
-        config = self.workdir / "mosquitto.conf"
-        config.write_text("\n".join(lines) + "\n")
-        with open(self.workdir / "mosquitto.log", "ab") as log:
-            self._process = subprocess.Popen(
-                [MOSQUITTO, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT
-            )
-
-    def _start_amqtt(self) -> None:
-        from amqtt.broker import Broker  # type: ignore[import-untyped,unused-ignore]
-
-        config = {
-            "listeners": {
-                "default": {
-                    "type": "ws" if self.websockets else "tcp",
-                    "bind": f"127.0.0.1:{self.port}",
-                }
-            },
-            "plugins": {
-                "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}
-            },
-        }
-        # amqtt's listening socket lingers a moment after a shutdown: retry the bind.
-        deadline = time.monotonic() + 10
-        while True:
-            ready = threading.Event()
-            failed: list[BaseException] = []
-
-            async def serve(ready: threading.Event, failed: list[BaseException]) -> None:
-                stop = asyncio.Event()
-                loop = asyncio.get_running_loop()
-
-                def request_stop() -> None:
-                    loop.call_soon_threadsafe(stop.set)
-
-                self._stop_amqtt = request_stop
-                broker = Broker(config)
-                try:
-                    await broker.start()
-                except Exception as exc:
-                    failed.append(exc)
-                    ready.set()
-                    return
-                ready.set()
-                await stop.wait()
-                # amqtt's shutdown leaves client connections open, so clients would never
-                # notice the broker going away: close them first (private attributes).
-                for _session, handler in list(getattr(broker, "_sessions", {}).values()):
-                    writer = getattr(handler, "writer", None)
-                    if writer is not None:
-                        with contextlib.suppress(Exception):
-                            await writer.close()
-                await broker.shutdown()
-
-            self._thread = threading.Thread(
-                target=asyncio.run, args=(serve(ready, failed),), daemon=True
-            )
-            self._thread.start()
-            ready.wait(10)
-            if not failed:
-                return
-            self._thread.join(10)
-            self._thread = None
-            if time.monotonic() > deadline:
-                raise failed[0]
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        """Stop the broker: clients lose their connections."""
-        if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(10)
-            self._process = None
-        if self._thread is not None:
-            if self._stop_amqtt is not None:
-                self._stop_amqtt()
-            self._thread.join(10)
-            self._thread = None
+        try:
+            super().__init__(workdir, users=users, kind=kind, websockets=websockets)
+        except ConfigurationError as error:
+            pytest.skip(f"broker: {error}")
 
 
 def _broker_scope(fixture_name: str, config: pytest.Config) -> Literal["session", "function"]:
