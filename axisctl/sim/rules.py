@@ -1,20 +1,16 @@
-"""Rules that bind inputs to light and siren profiles, as the strobe speaker's manual sets up.
+"""Action rules of a simulated device: a condition, and what the device does while it holds.
 
-Two of the manual's action types, on two condition types:
-
-- "Run light and siren profile while the rule is active" (:class:`RunProfileWhileActive`):
-  the profile starts when the condition becomes true and what it started stops when the
-  condition becomes false;
-- "Run light and siren profile" with Start or Stop (:class:`RunProfile`): on the condition
-  becoming true, start (or stop) the profile;
-- conditions "I/O > Digital input is active" (:class:`DigitalInputActive`) and
-  "I/O > Virtual input" (:class:`VirtualInputActive`), ports numbered from 1 as the
-  manual's "Port 1", and "MQTT > Stateful" (:class:`MqttStateful`): the last payload of a
-  stateful MQTT subscription's topic equals the rule's payload.
+A rule is active while its condition holds; becoming active runs its action, and becoming
+inactive ends what a "while active" action started. Conditions are in
+:mod:`axisctl.sim.rules_conditions` (digital input, virtual input, MQTT stateful, License
+Plate Verifier list), actions in :mod:`axisctl.sim.rules_actions` (light and siren profiles,
+an output while active, an HTTP notification); all of them are importable from here.
 
 The engine listens on the device's event bus, so a rule reacts to an input however it
-changed: the test-control surface, a simulated pin, ``virtualinput/activate.cgi`` or a
-timed deactivation.
+changed: the test-control surface, a simulated pin, ``virtualinput/activate.cgi``, a timed
+deactivation, an MQTT message or a vehicle in front of the gate camera. Rules are configured
+on the device (``device.rules.add``) or through ``/axisctl-sim/rules`` as JSON
+(:meth:`Rule.from_json`), not through VAPIX.
 """
 
 from __future__ import annotations
@@ -22,95 +18,46 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from axisctl.sim.bus import TOPIC_INPUT_PORT, TOPIC_VIRTUAL_INPUT, SimEvent
-from axisctl.sim.mqtt.topics import (
-    DATA_PAYLOAD,
-    SOURCE_TOPIC,
-    TOPIC_MQTT_STATEFUL,
-    check_filter,
-    filter_matches,
+from axisctl.sim.bus import SimEvent
+from axisctl.sim.rules_actions import (
+    Action,
+    HttpNotification,
+    OutputWhileActive,
+    RunProfile,
+    RunProfileWhileActive,
+    action_from_json,
 )
+from axisctl.sim.rules_conditions import (
+    PLATE_LISTS,
+    Condition,
+    DigitalInputActive,
+    MqttStateful,
+    PlateInList,
+    VirtualInputActive,
+    condition_from_json,
+)
+from axisctl.sim.rules_http import HttpNotifier, Notification
 from axisctl.sim.sirenlight import ServiceError
 
 if TYPE_CHECKING:
     from axisctl.sim.device import SimulatedDevice
 
-
-@dataclass(frozen=True)
-class DigitalInputActive:
-    """ "I/O > Digital input is active" on port ``port`` (1-based)."""
-
-    port: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": "digital-input", "port": self.port}
-
-
-@dataclass(frozen=True)
-class VirtualInputActive:
-    """ "I/O > Virtual input" ``port`` (1-based) is active."""
-
-    port: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": "virtual-input", "port": self.port}
-
-
-@dataclass(frozen=True)
-class MqttStateful:
-    """ "MQTT > Stateful": the state of subscription ``topic_filter`` is ``payload``.
-
-    The state is the payload of the last message on the topic; it needs a stateful MQTT
-    subscription (``configureMqttSubscription`` with ``isStateData``) for the topic.
-    """
-
-    topic_filter: str
-    payload: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": "mqtt-stateful", "filter": self.topic_filter, "payload": self.payload}
-
-    def holds_for(self, event: SimEvent) -> bool | None:
-        """Whether ``event`` makes the condition true or false; ``None``: not about it."""
-        if event.topic != TOPIC_MQTT_STATEFUL:
-            return None
-        if not filter_matches(self.topic_filter, event.source.get(SOURCE_TOPIC, "")):
-            return None
-        return event.data.get(DATA_PAYLOAD) == self.payload
-
-    @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> MqttStateful:
-        topic_filter, payload = raw.get("filter"), raw.get("payload")
-        if not isinstance(topic_filter, str) or check_filter(topic_filter) is not None:
-            raise ValueError("'condition.filter' must be an MQTT subscription filter")
-        if not isinstance(payload, str):
-            raise ValueError("'condition.payload' must be a string")
-        return cls(topic_filter, payload)
-
-
-@dataclass(frozen=True)
-class RunProfileWhileActive:
-    """Run ``profile`` while the rule is active."""
-
-    profile: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": "run-while-active", "profile": self.profile}
-
-
-@dataclass(frozen=True)
-class RunProfile:
-    """Start (or, with ``start=False``, stop) ``profile`` when the rule becomes active."""
-
-    profile: str
-    start: bool = True
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": "start" if self.start else "stop", "profile": self.profile}
-
-
-Condition = DigitalInputActive | VirtualInputActive | MqttStateful
-Action = RunProfileWhileActive | RunProfile
+__all__ = [
+    "PLATE_LISTS",
+    "Action",
+    "Condition",
+    "DigitalInputActive",
+    "Firing",
+    "HttpNotification",
+    "MqttStateful",
+    "OutputWhileActive",
+    "PlateInList",
+    "Rule",
+    "RuleEngine",
+    "RunProfile",
+    "RunProfileWhileActive",
+    "VirtualInputActive",
+]
 
 
 @dataclass
@@ -133,46 +80,12 @@ class Rule:
     @classmethod
     def from_json(cls, payload: dict[str, Any]) -> Rule:
         """Build a rule from its JSON form; ``ValueError`` says which field is wrong."""
-        condition_raw = payload.get("condition")
-        action_raw = payload.get("action")
-        if not isinstance(condition_raw, dict):
-            raise ValueError("'condition' must be an object with 'type' and 'port'")
-        if not isinstance(action_raw, dict):
-            raise ValueError("'action' must be an object with 'type' and 'profile'")
-        condition = (
-            MqttStateful.from_json(condition_raw)
-            if condition_raw.get("type") == "mqtt-stateful"
-            else cls._port_condition(condition_raw)
-        )
-        profile = action_raw.get("profile")
-        if not isinstance(profile, str) or not profile:
-            raise ValueError("'action.profile' must be a profile name")
-        action_kind = action_raw.get("type")
-        action: Action
-        if action_kind == "run-while-active":
-            action = RunProfileWhileActive(profile)
-        elif action_kind in ("start", "stop"):
-            action = RunProfile(profile, start=action_kind == "start")
-        else:
-            raise ValueError("'action.type' must be 'run-while-active', 'start' or 'stop'")
+        condition = condition_from_json(payload.get("condition"))
+        action = action_from_json(payload.get("action"))
         name = payload.get("name", "")
         if not isinstance(name, str):
             raise ValueError("'name' must be a string")
         return cls(condition, action, name=name)
-
-    @staticmethod
-    def _port_condition(condition_raw: dict[str, Any]) -> Condition:
-        port = condition_raw.get("port")
-        if not isinstance(port, int) or isinstance(port, bool) or port < 1:
-            raise ValueError("'condition.port' must be an integer >= 1")
-        kind = condition_raw.get("type")
-        if kind == "digital-input":
-            return DigitalInputActive(port)
-        if kind == "virtual-input":
-            return VirtualInputActive(port)
-        raise ValueError(
-            "'condition.type' must be 'digital-input', 'virtual-input' or 'mqtt-stateful'"
-        )
 
 
 @dataclass(frozen=True)
@@ -190,78 +103,81 @@ class RuleEngine:
         self.device = device
         self.rules: list[Rule] = []
         self.log: list[Firing] = []
+        self.notifier = HttpNotifier(self._notified)
         device.bus.subscribe(self._on_event)
 
     def add(self, rule: Rule) -> Rule:
         """Add a rule; if its condition already holds, it acts at once, as an enabled rule."""
-        if self.device.siren_light is None:
-            raise ValueError(f"{self.device.spec.prod_nbr} has no light and siren to run")
-        if isinstance(rule.condition, DigitalInputActive):
-            if rule.condition.port > self.device.io.count:
-                raise ValueError(
-                    f"digital input port {rule.condition.port} does not exist "
-                    f"(the device has {self.device.io.count})"
-                )
-        elif (
-            isinstance(rule.condition, VirtualInputActive)
-            and rule.condition.port > self.device.virtual_inputs.count
-        ):
-            raise ValueError(
-                f"virtual input port {rule.condition.port} does not exist "
-                f"(the device has {self.device.virtual_inputs.count})"
-            )
         with self.device.lock:
+            rule.condition.check(self.device)
+            rule.action.check(self.device)
             self.rules.append(rule)
-            if self._holds(rule.condition):
+            if rule.condition.holds_now(self.device):
                 self._set(rule, True)
         return rule
 
     def clear(self) -> None:
+        """Remove every rule; what a while-active rule holds ends first."""
         with self.device.lock:
             for rule in self.rules:
                 if rule.active:
                     self._set(rule, False)
             self.rules.clear()
 
-    def _holds(self, condition: Condition) -> bool:
-        if isinstance(condition, DigitalInputActive):
-            return self.device.io.is_active(condition.port)
-        if isinstance(condition, MqttStateful):
-            # The last message of each stateful MQTT topic is the bus's current state.
-            return any(condition.holds_for(event) for event in self.device.bus.current())
-        return self.device.virtual_inputs.is_active(condition.port)
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Wait until every HTTP notification fired so far was sent; call without the lock."""
+        return self.notifier.wait_idle(timeout)
+
+    def close(self) -> None:
+        """Let queued notifications go out (bounded) so that no worker outlives the device."""
+        self.notifier.wait_idle()
 
     def _on_event(self, event: SimEvent) -> None:
-        if event.topic == TOPIC_MQTT_STATEFUL:
-            for rule in list(self.rules):
-                if isinstance(rule.condition, MqttStateful):
-                    holds = rule.condition.holds_for(event)
-                    if holds is not None:
-                        self._set(rule, holds)
-            return
-        if event.topic == TOPIC_INPUT_PORT:
-            port = int(event.source.get("port", "-1")) + 1
-            active = event.data.get("state") == "1"
-            kind: type[DigitalInputActive | VirtualInputActive] = DigitalInputActive
-        elif event.topic == TOPIC_VIRTUAL_INPUT:
-            port = int(event.source.get("port", "0"))
-            active = event.data.get("active") == "1"
-            kind = VirtualInputActive
-        else:
-            return
         for rule in list(self.rules):
-            if isinstance(rule.condition, kind) and rule.condition.port == port:
-                self._set(rule, active)
+            holds = rule.condition.holds_for(event)
+            if holds is not None:
+                self._set(rule, holds)
 
     def _set(self, rule: Rule, active: bool) -> None:
         if active == rule.active:
             return
         rule.active = active
+        action = rule.action
+        now = self.device.clock.now()
+        if isinstance(action, OutputWhileActive):
+            self._hold_output(rule, action, active, now)
+        elif isinstance(action, HttpNotification):
+            if active:
+                self._notify(action.notification(rule.name), now)
+        else:
+            self._run_profile(rule, action, active, now)
+
+    def _hold_output(self, rule: Rule, action: OutputWhileActive, active: bool, now: float) -> None:
+        state = action.active if active else not action.active
+        try:
+            self.device.io.set_output(action.port, state)
+        except ValueError as error:
+            # The port was made an input after the rule was added: a device does nothing.
+            self.log.append(Firing(now, rule.name, "failed", str(error)))
+            return
+        shown = "active" if state else "inactive"
+        self.log.append(Firing(now, rule.name, f"output {action.port} {shown}"))
+
+    def _notify(self, notification: Notification, now: float) -> None:
+        self.log.append(Firing(now, notification.rule, notification.what))
+        self.notifier.submit(notification)
+
+    def _notified(self, notification: Notification, error: str | None) -> None:
+        with self.device.lock:
+            what = f"{notification.what}: " + ("done" if error is None else "failed")
+            self.log.append(Firing(self.device.clock.now(), notification.rule, what, error))
+
+    def _run_profile(
+        self, rule: Rule, action: RunProfileWhileActive | RunProfile, active: bool, now: float
+    ) -> None:
         service = self.device.siren_light
         if service is None:
             return
-        action = rule.action
-        now = self.device.clock.now()
         try:
             if isinstance(action, RunProfileWhileActive):
                 if active:
