@@ -156,6 +156,7 @@ def main() -> None:
         events_commands,
         events_watch,
         hil_group,
+        hil_run,
         io_commands,
         lpr_commands,
         lpr_events,
