@@ -93,6 +93,10 @@ class VirtualSite:
         self._broker: MqttBroker | None = None
         self._broker_problem = ""
         self._keys: dict[str, bytes | None] = {}
+        # The bodies of the rules installed per device, secrets included: the control
+        # surface never shows an HTTP notification's password, so a rule replaced by name
+        # is re-posted from here, never from what GET /axisctl-sim/rules answers.
+        self._rules: dict[str, dict[str, dict[str, Any]]] = {}
         self._workdir: Path | None = None
         self._closed = False
 
@@ -286,19 +290,20 @@ class VirtualSite:
     def install_rule(self, device: str, rule_name: str, rule: Mapping[str, Any]) -> None:
         body = dict(rule)
         body["name"] = rule_name
+        installed = self._rules.setdefault(device, {})
         with self._control(device) as http:
-            rules = http.get("/axisctl-sim/rules").raise_for_status().json()["rules"]
-            others = [r for r in rules if r.get("name") != rule_name]
-            if len(others) != len(rules):
+            if rule_name in installed:
+                # The control surface adds rules; replacing one means posting the others again.
                 http.delete("/axisctl-sim/rules").raise_for_status()
-                for other in others:
-                    other.pop("active", None)
+                del installed[rule_name]
+                for other in installed.values():
                     http.post("/axisctl-sim/rules", json=other).raise_for_status()
             answer = http.post("/axisctl-sim/rules", json=body)
             if answer.status_code != 200:
                 raise ConfigurationError(
                     f"rule {rule_name!r} refused by {device}: {answer.json().get('error')}"
                 )
+        installed[rule_name] = body
 
     def show_plate(
         self, camera: str, plate: str, *, country: str, direction: str, region: str | None
@@ -324,6 +329,7 @@ class VirtualSite:
         """See docs: rules cleared, outputs normal, light and siren stopped, vehicles gone."""
         wiring = self.wiring
         wiring.drain()
+        self._rules.clear()
         for name, sim in self._sims().items():
             try:
                 reset_simulator(sim)

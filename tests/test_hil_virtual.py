@@ -297,6 +297,32 @@ def test_an_installed_rule_runs_and_replaces_one_of_the_same_name(hil_bench: Ben
     hil_bench.input("strobe-light").wait_for(False, after=on)
 
 
+def test_replacing_a_rule_reposts_the_others_with_their_secrets(hil_bench: Bench) -> None:
+    strobe = hil_bench.device_url("strobe")
+    notify = {
+        "condition": {"type": "digital-input", "port": 1},
+        "action": {
+            "type": "http-notification",
+            "url": f"{strobe}/axis-cgi/virtualinput/activate.cgi",
+            "query": "schemaversion=1&port=1",
+            "user": "root",
+            "password": "pass",
+        },
+    }
+    to_output = {
+        "condition": {"type": "digital-input", "port": 1},
+        "action": {"type": "output-while-active", "port": 2, "state": "active"},
+    }
+    hil_bench.install_rule("gate-camera", "loop-to-strobe", notify)
+    hil_bench.install_rule("gate-camera", "loop-to-output", to_output)
+    hil_bench.install_rule("gate-camera", "loop-to-output", to_output)
+    t0 = hil_bench.output("gate-loop").activate()
+    # The notification rule was posted again with its password: the strobe's login works.
+    hil_bench.events("strobe").wait_for("VirtualInput", after=t0)
+    hil_bench.input("gate-output").wait_for(True, after=t0)
+    hil_bench.output("gate-loop").deactivate()
+
+
 def test_a_plate_shown_to_the_gate_camera_is_read(hil_bench: Bench) -> None:
     t0 = hil_bench.show_plate("gate-camera", "HIL123")
     seen = hil_bench.events("gate-camera").wait_for(

@@ -160,7 +160,9 @@ class SimulatedDevice:
 
     def close(self) -> None:
         """Let go of what outlives a request: the MQTT client, the LPR app's push workers,
-        the intercom's reader connector (threads, sockets, the pseudo-terminal)."""
+        the intercom's reader connector (threads, sockets, the pseudo-terminal), and the
+        rules' HTTP notifications still going out (bounded)."""
+        self.rules.close()
         if self.mqtt is not None:
             self.mqtt.close()
         if self.lpr is not None:
