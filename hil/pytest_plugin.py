@@ -30,6 +30,8 @@ __all__ = ["RIG_ENV"]
 
 #: The environment variable that gives the rig when ``--rig`` is not on the command line.
 RIG_ENV = "AXISCTL_HIL_RIG"
+#: Where the plugin's fixtures are defined (a test module may have its own `bench`).
+_PLUGIN_FIXTURES = "axisctl.hil.pytest_fixtures"
 MARKER = (
     "rig_requires(*capabilities): skip the test, with the reason, unless the rig has every "
     "capability ('wire:gate-loop', 'osdp', 'plate-display', ...; docs/hil-harness.md)"
@@ -169,7 +171,10 @@ def _required(item: pytest.Item) -> list[str]:
 
 
 def _uses_bench(item: pytest.Item) -> bool:
-    return "bench" in getattr(item, "fixturenames", ())
+    """Whether the test gets the plugin's bench: a test module's own ``bench`` is not it."""
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.get("bench", ()) if info is not None else ()
+    return bool(definitions) and definitions[-1].func.__module__ == _PLUGIN_FIXTURES
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -177,3 +177,19 @@ def test_without_a_rig_the_plugin_loads_nothing_of_the_harness(pytester: pytest.
         """
     )
     pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_a_module_s_own_bench_fixture_is_left_alone(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture
+        def bench():
+            return "the module's own bench"
+
+        def test_uses_its_own_bench(bench):
+            assert bench == "the module's own bench"
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
