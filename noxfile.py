@@ -68,6 +68,6 @@ def benchmarks_readers(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Start simulated devices of every model and tour them with the library."""
+    """A simulated site on the virtual rig, told as a story (`axisctl demo`)."""
     session.install("-e", ".")
     session.run("axisctl", "demo", *session.posargs)
