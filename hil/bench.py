@@ -39,7 +39,7 @@ from axisctl.hil.timeline import Timeline
 if TYPE_CHECKING:
     from axisctl.sim.device import SimulatedDevice
 
-__all__ = ["Bench", "HilTimeout", "MissingCapability", "open_bench"]
+__all__ = ["Bench", "HilTimeout", "MissingCapability", "default_site", "open_bench"]
 
 logger = logging.getLogger(__name__)
 
@@ -317,13 +317,14 @@ def _unknown(what: str, name: str, known: Mapping[str, Any]) -> str:
 def open_bench(rig: Rig, *, site: Site | None = None, timeline: Timeline | None = None) -> Bench:
     """A started :class:`Bench` for ``rig``; ``site`` defaults to the one for its kind."""
     if site is None:
-        site = _default_site(rig)
+        site = default_site(rig)
     bench = Bench(rig, site, timeline=timeline)
     bench.start()
     return bench
 
 
-def _default_site(rig: Rig) -> Site:
+def default_site(rig: Rig) -> Site:
+    """The site for the rig's kind, not started: ``VirtualSite`` or ``PhysicalSite``."""
     if rig.kind is RigKind.VIRTUAL:
         from axisctl.hil.virtual_site import VirtualSite
 

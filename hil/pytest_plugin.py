@@ -173,8 +173,9 @@ def _required(item: pytest.Item) -> list[str]:
 def _uses_bench(item: pytest.Item) -> bool:
     """Whether the test gets the plugin's bench: a test module's own ``bench`` is not it."""
     info = getattr(item, "_fixtureinfo", None)
-    definitions = info.name2fixturedefs.get("bench", ()) if info is not None else ()
-    return bool(definitions) and definitions[-1].func.__module__ == _PLUGIN_FIXTURES
+    if info is None or not info.name2fixturedefs.get("bench"):
+        return False
+    return bool(info.name2fixturedefs["bench"][-1].func.__module__ == _PLUGIN_FIXTURES)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

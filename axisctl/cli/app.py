@@ -144,7 +144,7 @@ def cli(
       axisctl info                                        # what the device is
       axisctl params list Brand --json                    # parameters as JSON
       axisctl params set Time.POSIXTimeZone=CET-1CEST,M3.5.0,M10.5.0/3
-      axisctl demo                                        # tour of simulated devices
+      axisctl demo                                        # a simulated site, as a story
     """
     ctx.obj = Connection(url, user, password, auth, ca_bundle, pin_sha256, insecure_basic, timeout)
 
@@ -155,6 +155,7 @@ def main() -> None:
         device_commands,
         events_commands,
         events_watch,
+        hil_check,
         hil_group,
         hil_run,
         io_commands,
