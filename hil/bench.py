@@ -100,7 +100,13 @@ class Bench:
         if self._closed:
             return
         self._closed = True
-        self.make_safe()
+        try:
+            self.make_safe()
+        finally:
+            self._stop_parts()
+        self.timeline.record("note", self.rig.name, "bench closed")
+
+    def _stop_parts(self) -> None:
         parts: list[Any] = [
             *self._readers.values(),
             *self._recorders.values(),
@@ -117,7 +123,6 @@ class Bench:
             self.site.close()
         except Exception:
             logger.exception("closing the %s site failed", self.kind.value)
-        self.timeline.record("note", self.rig.name, "bench closed")
 
     def __enter__(self) -> Bench:
         self.start()
@@ -248,17 +253,25 @@ class Bench:
         return when
 
     def make_safe(self) -> None:
-        """Every Pi output to its safe level, Wiegand idle. Never raises for one bad line."""
+        """Every Pi output to its safe level, Wiegand idle. Never raises for one bad line;
+        a Ctrl-C on the way is raised once every other line is safe too."""
+        interrupted: BaseException | None = None
         for line in self._lines.outputs.values():
             try:
                 line.make_safe()
             except Exception:
                 logger.exception("could not make %s (BCM %d) safe", line.name, line.bcm)
+            except BaseException as error:
+                interrupted = interrupted or error
         for handle in self._wiegand.values():
             try:
                 handle.make_safe()
             except Exception:
                 logger.exception("could not make Wiegand link %s idle", handle.name)
+            except BaseException as error:
+                interrupted = interrupted or error
+        if interrupted is not None:
+            raise interrupted
 
     def reset(self) -> None:
         """Between tests: :meth:`make_safe`, then the site's reset (see docs)."""

@@ -57,6 +57,12 @@ def free_port() -> int:
         return port
 
 
+def _accepts(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+        return True
+    return False
+
+
 def available_broker() -> tuple[str | None, str]:
     """``(kind, "")`` for the broker :class:`MqttBroker` would start, or ``(None, why)``."""
     forced = os.environ.get("AXISCTL_TEST_BROKER")
@@ -123,21 +129,36 @@ class MqttBroker:
         return self._process is not None or self._thread is not None
 
     def start(self) -> None:
-        """Start it and wait until the port accepts connections."""
+        """Start it and wait until the port accepts connections.
+
+        Raises :class:`ConfigurationError` when the port is taken or the broker exits or
+        never listens (mosquitto's log is in ``workdir``).
+        """
+        # Whatever listens there already would answer the readiness probe below in the
+        # broker's place, and the broker itself would fail to bind.
+        if _accepts(self.port):
+            raise ConfigurationError(
+                f"cannot start the {self.kind} broker: something already listens on "
+                f"127.0.0.1:{self.port}"
+            )
         if self.kind == "mosquitto":
             self._start_mosquitto()
         else:
             self._start_amqtt()
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), 1),
-            ):
+            process = self._process
+            if process is not None and process.poll() is not None:
+                self._process = None
+                raise ConfigurationError(
+                    f"mosquitto exited (status {process.returncode}) before listening on port "
+                    f"{self.port}; its log: {self.workdir / 'mosquitto.log'}"
+                )
+            if _accepts(self.port):
                 return
             time.sleep(0.05)
         self.stop()
-        raise RuntimeError(f"the {self.kind} broker did not listen on port {self.port}")
+        raise ConfigurationError(f"the {self.kind} broker did not listen on port {self.port}")
 
     def _start_mosquitto(self) -> None:
         assert MOSQUITTO is not None, "mosquitto is not installed"

@@ -219,6 +219,9 @@ class InputLine:
         )
         self._device.when_activated = self._on_activated
         self._device.when_deactivated = self._on_deactivated
+        # An edge between the first read and the callbacks' hook-up reached no callback:
+        # without this, the line would be seen in its old state until it changed twice.
+        self._edge(bool(self._device.is_active), time.monotonic())
 
     def __repr__(self) -> str:
         return f"<InputLine {self.name} BCM {self.bcm} {_state(self.is_active)}>"

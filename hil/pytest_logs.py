@@ -30,8 +30,11 @@ _MAX_STEM = 120
 
 def log_file_name(nodeid: str) -> str:
     """A file name for ``nodeid``'s log: readable, unique, safe on every file system."""
-    stem = _UNSAFE.sub("_", nodeid.replace("::", "__")).strip("._") or "test"
-    if len(stem) > _MAX_STEM:
+    readable = nodeid.replace("::", "__").replace("/", ".")
+    stem = _UNSAFE.sub("_", readable).strip("._") or "test"
+    if stem != readable or len(stem) > _MAX_STEM:
+        # Characters were replaced or cut: two ids could now meet, so the id's digest
+        # keeps them apart.
         digest = hashlib.sha256(nodeid.encode("utf-8", "replace")).hexdigest()[:10]
         stem = f"{stem[: _MAX_STEM - 11]}-{digest}"
     return f"{stem}.log"

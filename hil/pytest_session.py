@@ -206,7 +206,12 @@ class HilSession:
         bench.make_safe()
         from axisctl.hil.pytest_record import safe_report
 
-        report = safe_report(bench, timeout=DEVICE_SIDE_TIMEOUT)
+        try:
+            report = safe_report(bench, timeout=DEVICE_SIDE_TIMEOUT)
+        except Exception as error:
+            # The outputs are safe already; only the account of it failed.
+            logger.exception("cannot report the safe state")
+            report = f"outputs made safe; their report failed: {type(error).__name__}"
         stamp = wall_clock(self.timeline.started_at, self.timeline.now())
         line = f"{stamp} made safe ({reason}): {report}\n"
         if self.log_dir is not None:
@@ -224,9 +229,11 @@ class HilSession:
     def finish(self, exit_status: int, *, interrupted: bool = False) -> None:
         """End of session: open tests recorded, rig made safe, bench closed, report."""
         self._flush_open("KeyboardInterrupt" if interrupted else None)
-        self.close(reason="interrupted (Ctrl-C)" if interrupted else "session end")
-        self.run.exit_status = exit_status
-        self._write_report()
+        try:
+            self.close(reason="interrupted (Ctrl-C)" if interrupted else "session end")
+        finally:
+            self.run.exit_status = exit_status
+            self._write_report()
 
     def _flush_open(self, interrupted_by: str | None) -> None:
         """Record every test still open; one cut short by ``interrupted_by`` says so."""
@@ -249,8 +256,11 @@ class HilSession:
             self._closed = True
         try:
             if self._bench is not None:
-                self.make_safe(reason)
-                self._bench.close()
+                try:
+                    self.make_safe(reason)
+                finally:
+                    # Whatever making safe raised, the simulators, ptys and threads go.
+                    self._bench.close()
         finally:
             self.safety.uninstall()
 

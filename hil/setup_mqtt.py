@@ -15,11 +15,12 @@ from __future__ import annotations
 import os
 import threading
 from types import TracebackType
+from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from axisctl.errors import DeviceUnreachableError
+from axisctl.errors import ConfigurationError, DeviceUnreachableError
 from axisctl.hil.lines import HilTimeout
 
 __all__ = ["BenchPublisher"]
@@ -36,11 +37,19 @@ class BenchPublisher:
         self._client = mqtt.Client(
             CallbackAPIVersion.VERSION2, client_id=f"axisctl-hil-{os.urandom(4).hex()}"
         )
-        self._client.on_connect = lambda *args: self._connected.set()
+        self._client.on_connect = self._on_connect
+        self._refused: str | None = None
         self._started = False
 
     def __repr__(self) -> str:
         return f"<BenchPublisher {self.host}:{self.port}>"
+
+    def _on_connect(
+        self, client: object, userdata: object, flags: object, reason: Any, *_: object
+    ) -> None:
+        if getattr(reason, "is_failure", False):
+            self._refused = str(reason)
+        self._connected.set()
 
     def open(self) -> BenchPublisher:
         try:
@@ -54,12 +63,26 @@ class BenchPublisher:
         if not self._connected.wait(self.timeout):
             self.close()
             raise HilTimeout(f"the MQTT broker at {self.host}:{self.port} did not accept us")
+        if self._refused is not None:
+            self.close()
+            raise DeviceUnreachableError(
+                f"the MQTT broker at {self.host}:{self.port} refused the connection "
+                f"({self._refused})"
+            )
         return self
 
     def publish(self, topic: str, payload: str, *, retain: bool = True, qos: int = 1) -> None:
         """Publish and wait until the broker has it (QoS 1: its PUBACK)."""
+        if not self._started:
+            raise ConfigurationError("open the publisher (or use it in a with block) first")
         info = self._client.publish(topic, payload, qos=qos, retain=retain)
-        info.wait_for_publish(self.timeout)
+        try:
+            info.wait_for_publish(self.timeout)
+        except RuntimeError as error:
+            # paho says the connection went away; a typed error says where.
+            raise DeviceUnreachableError(
+                f"lost the MQTT broker at {self.host}:{self.port} publishing {topic!r}: {error}"
+            ) from None
         if not info.is_published():
             raise HilTimeout(f"the MQTT broker did not take {topic!r} in {self.timeout:g} s")
 

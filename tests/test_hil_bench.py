@@ -17,6 +17,7 @@ from axisctl.errors import ConfigurationError
 from axisctl.hil.bench import Bench, MissingCapability, open_bench
 from axisctl.hil.rig import parse_rig, virtual_rig, virtual_rig_text
 from axisctl.hil.rig_model import Rig, RigKind
+from axisctl.hil.timeline import TimelineEntry
 from axisctl.hil.virtual_site import VirtualSite
 
 
@@ -224,3 +225,27 @@ def test_an_osdp_key_from_the_environment_secures_the_reader(
         assert "secure channel up" in details
         assert key not in repr(reader) + repr(bench.site.osdp_link("door-osdp"))
         assert all(key not in e.line() for e in bench.timeline.entries(t0))
+
+
+def test_ctrl_c_while_closing_still_makes_every_output_safe_and_stops_everything() -> None:
+    bench = open_bench(virtual_rig())
+    urls = [bench.device_url(name) for name in bench.rig.devices]
+    pi = bench.site.pin_factory
+    pins = {bcm: pi.pin(bcm) for bcm in bench.rig.safe_levels()}
+    for line in bench.outputs.values():
+        line.activate()
+
+    def ctrl_c(entry: TimelineEntry) -> None:
+        if entry.kind == "gpio" and entry.data.get("safe") == "1":
+            unsubscribe()
+            raise KeyboardInterrupt  # as a signal handler would, after the first line
+
+    unsubscribe = bench.timeline.subscribe(ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            bench.close()
+        for bcm, level in bench.rig.safe_levels().items():
+            assert pins[bcm].state == (level.value == "high"), f"BCM {bcm}"
+        assert all(refused(url) for url in urls)
+    finally:
+        bench.site.close()

@@ -15,7 +15,7 @@ from gpiozero.pins.mock import MockConnectedPin, MockFactory
 
 from axisctl.hil.lines import HilTimeout, InputLine, OutputLine
 from axisctl.hil.rig_model import Level
-from axisctl.hil.timeline import Timeline
+from axisctl.hil.timeline import Timeline, TimelineEntry
 
 
 @pytest.fixture
@@ -197,4 +197,25 @@ def test_a_timeout_says_which_line_which_state_and_how_long(factory: MockFactory
     assert "active" in message
     assert "0.1 s" in message
     assert isinstance(caught.value, TimeoutError)
+    line.close()
+
+
+def test_an_edge_while_the_input_opens_is_not_lost(factory: MockFactory) -> None:
+    # The far end moves between the line's first read and its callbacks' hook-up (the
+    # moment the initial state is recorded): a sensor watching a blinking strobe, say.
+    timeline = Timeline()
+    pin = factory.pin(22)
+
+    def far_end_moves(entry: TimelineEntry) -> None:
+        if (entry.kind, entry.source, entry.data.get("initial")) == ("gpio", "light", "True"):
+            pin.drive_high()
+
+    unsubscribe = timeline.subscribe(far_end_moves)
+    line = InputLine("light", 22, active_level=Level.HIGH, pin_factory=factory, timeline=timeline)
+    unsubscribe()
+    assert line.is_active
+    assert [edge.active for edge in line.edges()] == [True]
+    after = timeline.now()
+    pin.drive_low()
+    assert line.wait_for(False, after=after, timeout=1) >= after
     line.close()

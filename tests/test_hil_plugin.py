@@ -193,3 +193,17 @@ def test_a_module_s_own_bench_fixture_is_left_alone(pytester: pytest.Pytester) -
         """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_log_file_names_are_readable_and_never_shared() -> None:
+    from axisctl.hil.pytest_logs import log_file_name
+
+    assert log_file_name("hil/scenarios/test_door.py::test_card") == (
+        "hil.scenarios.test_door.py__test_card.log"
+    )
+    names = {
+        log_file_name(nodeid)
+        for nodeid in ("t.py::test[a b]", "t.py::test[a_b]", "a/b.py::t", "a_b.py::t")
+    }
+    assert len(names) == 4
+    assert all("/" not in name and " " not in name for name in names)

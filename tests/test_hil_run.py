@@ -103,6 +103,22 @@ def test_a_rig_file_mistake_is_pytest_s_usage_error_naming_the_line(
     assert f"{rig}:4:12: device 'gate' has a model axisctl does not know" in done.stderr
 
 
+def test_a_run_that_wrote_no_record_does_not_sum_up_an_earlier_one(
+    tmp_path: Path, scenarios: Path
+) -> None:
+    from axisctl.hil.report import write_report
+    from axisctl.hil.report_data import RunRecord, TestRecord
+
+    earlier = RunRecord(rig_name="yesterday", tests=[TestRecord("t::x", "passed")])
+    write_report(earlier, tmp_path / "hil-report")
+    rig = tmp_path / "bench.yaml"
+    rig.write_text("name: bench\ndevices:\n  gate:\n    model: p1455-le-4\n")
+    done = run_cli(tmp_path, "run", "--rig", "bench.yaml", "--scenarios-dir", str(scenarios))
+    assert done.returncode == 4
+    assert "yesterday" not in done.stdout
+    assert "HIL run on rig" not in done.stdout
+
+
 def test_run_finds_the_bundled_scenarios(tmp_path: Path) -> None:
     done = run_cli(tmp_path, "run", "--rig", "virtual", "--collect-only", "-q")
     assert done.returncode == 0, done.stdout + done.stderr

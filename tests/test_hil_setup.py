@@ -334,3 +334,16 @@ def test_prepare_door_replaces_a_holder_of_the_same_name(
     assert present(sim, GORDON) == "granted"
     undo()
     assert [entry.card for entry in device.access.entries()] == [STRANGER]
+
+
+def test_a_publisher_refused_by_the_broker_says_so(
+    mqtt_broker_factory: Callable[..., object],
+) -> None:
+    from axisctl.errors import DeviceUnreachableError
+
+    broker = mqtt_broker_factory(users={"site": "secret"})  # anonymous clients refused
+    publisher = BenchPublisher(("127.0.0.1", broker.port))  # type: ignore[attr-defined]
+    with pytest.raises(DeviceUnreachableError, match="refused the connection"):
+        publisher.open()
+    with pytest.raises(ConfigurationError, match="open the publisher"):
+        publisher.publish("axisctl-hil/x", "On")

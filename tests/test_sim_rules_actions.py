@@ -267,6 +267,33 @@ def test_basic_credentials_and_a_post_body_reach_the_recipient(
     assert seen == [("POST", "/cgi-bin/notify.cgi", expected, b"motion=1")]
 
 
+def test_a_request_httpx_cannot_build_fails_alone_and_later_ones_still_go_out(
+    ptz: tuple[Simulator, httpx.Client],
+    recipient: tuple[str, list[tuple[str, str, str, bytes]]],
+) -> None:
+    """A content type that is not ASCII cannot go in a header: that notification fails, the
+    rule log says so, and the device's next notification is still sent."""
+    ptz_sim, cam = ptz
+    url, seen = recipient
+    bad = notify_rule(
+        {"type": "digital-input", "port": 1},
+        url + "/bad",
+        method="POST",
+        body="x",
+        contentType="application/j\u00f6son",
+    )
+    good = notify_rule({"type": "digital-input", "port": 2}, url + "/good")
+    assert cam.post(RULES, json={**bad, "name": "bad"}).status_code == 200
+    assert cam.post(RULES, json={**good, "name": "good"}).status_code == 200
+    cam.post("/axisctl-sim/io/1", json={"circuit": "closed"})
+    assert ptz_sim.devices[0].rules.wait_idle()
+    cam.post("/axisctl-sim/io/2", json={"circuit": "closed"})
+    assert ptz_sim.devices[0].rules.wait_idle()
+    assert [path for _, path, _, _ in seen] == ["/good"]
+    (failed,) = [f for f in ptz_sim.devices[0].rules.log if f.rule == "bad" and f.error]
+    assert "cannot send the request" in (failed.error or "")
+
+
 def test_the_password_is_never_shown(
     ptz: tuple[Simulator, httpx.Client], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -386,6 +413,8 @@ def test_a_device_without_light_and_siren_refuses_profile_rules_only(
         (None, {"type": "http-notification", "url": "http://h/", "auth": "ntlm"}, "auth"),
         (None, {"type": "http-notification", "url": "http://h/", "password": "x"}, "user"),
         (None, {"type": "http-notification", "url": "http://h/", "body": 3}, "action.body"),
+        (None, {"type": "http-notification", "url": "http://h:99999/"}, "port"),
+        (None, {"type": "http-notification", "url": "http://h:x/"}, "port"),
         (None, {"type": "output-while-active", "port": 0}, "action.port"),
         (None, {"type": "output-while-active", "port": 2, "state": "on"}, "action.state"),
         (None, {"type": "output-while-active", "port": 9}, "does not exist"),

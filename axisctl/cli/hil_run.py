@@ -89,11 +89,24 @@ def run(
         raise click.ClickException(
             "the HIL harness runs on pytest, which is not installed: pip install 'axisctl[hil]'"
         )
+    before = _stamp(report_dir / "run.json")
     with _scenarios(scenarios_dir) as folder:
         command = _pytest_command(folder, rig, report_dir, keyword, pytest_args)
         status = _run_child(command)
-    _summary(report_dir)
+    # A run that ended before writing its record (a rig file mistake, a crash) leaves an
+    # earlier run's run.json in the folder: summing that up would report the wrong run.
+    if _stamp(report_dir / "run.json") != before:
+        _summary(report_dir)
     sys.exit(status)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """What tells one version of ``path`` from another: its inode and modification time."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns
 
 
 @contextmanager

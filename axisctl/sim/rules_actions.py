@@ -134,6 +134,12 @@ class HttpNotification:
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("'action.url' must be an http(s)://host[:port]/path URL")
+        try:
+            # urlsplit checks the port only when asked: an unchecked one would first fail
+            # when the rule fires, inside whatever changed the input.
+            _ = parts.port
+        except ValueError:
+            raise ValueError("'action.url' has a port that is not a number in 0-65535") from None
         if parts.username is not None or parts.password is not None:
             raise ValueError("'action.url' must not hold credentials; give 'user' and 'password'")
         if self.method not in HTTP_METHODS:

@@ -105,10 +105,19 @@ class HttpNotifier:
                         self._idle.notify_all()
                         return
                     notification = self._queue.popleft()
-                error = send(client, notification)
+                try:
+                    error = send(client, notification)
+                except Exception as exc:
+                    # A request httpx refuses to build (a URL or header it cannot encode)
+                    # fails this notification only: a worker that died here would leave
+                    # _thread set, and no later notification would ever be sent.
+                    error = f"cannot send the request ({type(exc).__name__})"
                 if error is not None:
                     log.warning("rule: %s failed: %s", notification.what, error)
-                self._on_done(notification, error)
+                try:
+                    self._on_done(notification, error)
+                except Exception:
+                    log.exception("rule: recording the outcome of %s failed", notification.what)
 
 
 def send(client: httpx.Client, notification: Notification) -> str | None:

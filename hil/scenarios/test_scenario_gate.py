@@ -91,33 +91,37 @@ def test_a_blocklisted_plate_starts_the_strobe_and_not_the_barrier(
     """Plate shown → ALPV.Block_list → camera rule → HTTP POST siren_and_light.cgi → strobe
     flashing, seen by the light sensor; the barrier stays closed."""
     strobe = bench.device("strobe")
-    undo = prepare_strobe(strobe)
-    try:
-        user, password = account_of(strobe)
-        rule = block_to_strobe(bench.device_url("strobe"), user, password)
-        bench.install_rule("gate-camera", BLOCK_TO_STROBE.name, rule)
-        barrier = bench.input("barrier")
-        light = bench.input("strobe-light")
+    with prepare_strobe(strobe):
+        try:
+            _blocklisted_plate(bench, strobe)
+        finally:
+            strobe.siren_light.stop_all()
 
-        t0 = bench.show_plate("gate-camera", BLOCKED, direction="in")
-        t1 = bench.events("gate-camera").wait_for(
-            ALPV + "Block_list", after=t0, timeout=TIMEOUT_S, where=data_is(active="1")
-        )
-        t2 = bench.events("strobe").wait_for(
-            "tnsaxis:Light/Status", after=t0, timeout=TIMEOUT_S, where=data_is(state="ON")
-        )
-        t3 = light.wait_for(True, after=t0, timeout=TIMEOUT_S)
-        record_chain(
-            bench.timeline,
-            [("plate shown", t0), ("block list event", t1), ("strobe light status", t2),
-             ("light on", t3)],
-        )  # fmt: skip
-        showing = strobe.siren_light.status().light_showing
-        assert showing is not None
-        assert showing.profile == FLASHING.name
 
-        time.sleep(max(0.0, DECISION_S - (bench.timeline.now() - t0)))
-        assert barrier.edges(since=t0) == [], "the barrier moved for a blocklisted plate"
-    finally:
-        strobe.siren_light.stop_all()
-        undo()
+def _blocklisted_plate(bench: Bench, strobe: Device) -> None:
+    """The blocklisted plate's run, on a strobe prepared by the caller."""
+    user, password = account_of(strobe)
+    rule = block_to_strobe(bench.device_url("strobe"), user, password)
+    bench.install_rule("gate-camera", BLOCK_TO_STROBE.name, rule)
+    barrier = bench.input("barrier")
+    light = bench.input("strobe-light")
+
+    t0 = bench.show_plate("gate-camera", BLOCKED, direction="in")
+    t1 = bench.events("gate-camera").wait_for(
+        ALPV + "Block_list", after=t0, timeout=TIMEOUT_S, where=data_is(active="1")
+    )
+    t2 = bench.events("strobe").wait_for(
+        "tnsaxis:Light/Status", after=t0, timeout=TIMEOUT_S, where=data_is(state="ON")
+    )
+    t3 = light.wait_for(True, after=t0, timeout=TIMEOUT_S)
+    record_chain(
+        bench.timeline,
+        [("plate shown", t0), ("block list event", t1), ("strobe light status", t2),
+         ("light on", t3)],
+    )  # fmt: skip
+    showing = strobe.siren_light.status().light_showing
+    assert showing is not None
+    assert showing.profile == FLASHING.name
+
+    time.sleep(max(0.0, DECISION_S - (bench.timeline.now() - t0)))
+    assert barrier.edges(since=t0) == [], "the barrier moved for a blocklisted plate"

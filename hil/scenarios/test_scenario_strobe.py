@@ -57,10 +57,11 @@ LIGHT_STATUS = "tnsaxis:Light/Status"
 def strobe(bench: Bench) -> Iterator[Device]:
     """The strobe with the scenario profiles, out of maintenance mode, nothing playing."""
     device = bench.device("strobe")
-    undo = prepare_strobe(device)
-    yield device
-    device.siren_light.stop_all()
-    undo()
+    with prepare_strobe(device):
+        try:
+            yield device
+        finally:
+            device.siren_light.stop_all()
 
 
 @pytest.fixture
@@ -68,11 +69,20 @@ def light(bench: Bench) -> InputLine:
     return bench.input("strobe-light")
 
 
-def trigger_port(bench: Bench, strobe: Device) -> int:
-    """The strobe's I/O port the strobe-trigger wire closes, made an input."""
+@pytest.fixture
+def trigger_port(bench: Bench, strobe: Device) -> Iterator[int]:
+    """The strobe's I/O port the strobe-trigger wire closes, an input for the test."""
     port = bench.rig.wires["strobe-trigger"].port
-    configure_ports(strobe, inputs=[port])
-    return port
+    with configure_ports(strobe, inputs=[port]):
+        yield port
+
+
+@pytest.fixture
+def loop_port(bench: Bench) -> Iterator[int]:
+    """The gate camera's I/O port the gate-loop wire closes, an input for the test."""
+    port = bench.rig.wires["gate-loop"].port
+    with configure_ports(bench.device("gate-camera"), inputs=[port]):
+        yield port
 
 
 def steady(bench: Bench, light: InputLine, after: float) -> float:
@@ -91,9 +101,11 @@ def assert_blinking(bench: Bench, light: InputLine) -> None:
 
 
 @pytest.mark.rig_requires("wire:strobe-trigger", STROBE_INPUT_FLASHING.capability)
-def test_a_digital_input_starts_a_profile(bench: Bench, strobe: Device, light: InputLine) -> None:
+def test_a_digital_input_starts_a_profile(
+    bench: Bench, strobe: Device, light: InputLine, trigger_port: int
+) -> None:
     """strobe-trigger relay → strobe I/O 1 → rule → flashing profile → light sensor."""
-    port = trigger_port(bench, strobe)
+    port = trigger_port
     bench.install_rule("strobe", STROBE_INPUT_FLASHING.name, strobe_input_flashing(port))
     trigger = bench.output("strobe-trigger")
     events = bench.events("strobe")
@@ -117,13 +129,10 @@ def test_a_digital_input_starts_a_profile(bench: Bench, strobe: Device, light: I
     STROBE_VINPUT_STEADY.capability,
 )
 def test_a_camera_sets_a_virtual_input_over_http(
-    bench: Bench, strobe: Device, light: InputLine
+    bench: Bench, strobe: Device, light: InputLine, loop_port: int
 ) -> None:
     """gate-loop → camera input 1 → camera rule → HTTP activate.cgi → strobe virtual input
     1 → rule → steady profile → light sensor."""
-    camera = bench.device("gate-camera")
-    loop_port = bench.rig.wires["gate-loop"].port
-    configure_ports(camera, inputs=[loop_port])
     bench.install_rule("strobe", STROBE_VINPUT_STEADY.name, strobe_vinput_steady())
     user, password = account_of(strobe)
     rule = loop_to_strobe(loop_port, bench.device_url("strobe"), user, password)
@@ -213,11 +222,11 @@ def test_an_mqtt_stateful_subscription_runs_a_profile(
 
 @pytest.mark.rig_requires("wire:strobe-trigger", STROBE_INPUT_FLASHING.capability)
 def test_a_higher_priority_profile_preempts_a_lower_one(
-    bench: Bench, strobe: Device, light: InputLine
+    bench: Bench, strobe: Device, light: InputLine, trigger_port: int
 ) -> None:
     """Steady priority 3 by HTTP; the input's flashing priority 7 shows over it while the
     input is active; then the steady one shows again (the manual's two-priority example)."""
-    port = trigger_port(bench, strobe)
+    port = trigger_port
     bench.install_rule("strobe", STROBE_INPUT_FLASHING.name, strobe_input_flashing(port))
     trigger = bench.output("strobe-trigger")
     t0 = bench.timeline.record("action", "strobe", f"siren_and_light.cgi start {STEADY.name}")
