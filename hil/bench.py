@@ -248,8 +248,11 @@ class Bench:
     ) -> float:
         """Present a vehicle with ``plate`` to LPR camera ``camera``; the timeline time."""
         self._check_device(camera)
-        when = self.timeline.record("action", camera, f"show plate {plate}", country=country)
+        # Timed before the camera sees it, recorded once the site took it: a refused plate
+        # leaves no action in the timeline.
+        when = self.timeline.now()
         self.site.show_plate(camera, plate, country=country, direction=direction, region=region)
+        self.timeline.record("action", camera, f"show plate {plate}", when=when, country=country)
         return when
 
     def make_safe(self) -> None:

@@ -69,9 +69,7 @@ class WiegandLinkHandle:
         """The transmitter leaves both lines idle after every frame, even a failed one
         (its ``finally``), so this only waits, briefly, for a frame being sent to end. It
         never blocks for long: it may run in a signal handler that interrupted a send."""
-        lock = self.transmitter._lock
-        if lock.acquire(timeout=0.5):
-            lock.release()
+        self.transmitter.wait_idle(0.5)
 
     def close(self) -> None:
         self.transmitter.close()
@@ -115,21 +113,24 @@ class RecordedReader(ReaderEmulator):
     def present_card(
         self, bits: str | RawCardData, *, reader: int = 0, format: CardFormat = CardFormat.WIEGAND
     ) -> RawCardData:
+        # Timed before the card is queued: the reply that carries it comes after the action.
+        when = self._timeline.now()
         with self._queue_lock:
             raw = super().present_card(bits, reader=reader, format=format)
             self._queued.append(("RAW", raw.bits))
-        self._timeline.record("action", self.name, "present card", bits=raw.bits)
+        self._timeline.record("action", self.name, "present card", when=when, bits=raw.bits)
         return raw
 
     def press_keys(self, keys: str, *, reader: int = 0) -> None:
         if not keys:
             raise ConfigurationError("no keys to press")
+        when = self._timeline.now()
         with self._queue_lock:
             before = self.state.pending_events()
             super().press_keys(keys, reader=reader)
             for _ in range(self.state.pending_events() - before):
                 self._queued.append(("KEYPAD", ""))
-        self._timeline.record("action", self.name, "press keys", count=len(keys))
+        self._timeline.record("action", self.name, "press keys", when=when, count=len(keys))
 
     def _on_pd_event(self, event: PdEvent) -> None:
         if isinstance(event, SecureChannelChanged):

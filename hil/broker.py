@@ -63,11 +63,17 @@ def _accepts(port: int) -> bool:
     return False
 
 
+#: The brokers :class:`MqttBroker` can start.
+BROKER_KINDS = ("mosquitto", "amqtt")
+
+
 def available_broker() -> tuple[str | None, str]:
     """``(kind, "")`` for the broker :class:`MqttBroker` would start, or ``(None, why)``."""
     forced = os.environ.get("AXISCTL_TEST_BROKER")
     default = "mosquitto" if MOSQUITTO else "amqtt"
-    kind = forced if forced in ("mosquitto", "amqtt") else default
+    if forced and forced not in BROKER_KINDS:
+        return None, f"AXISCTL_TEST_BROKER must be one of {', '.join(BROKER_KINDS)}, got {forced!r}"
+    kind = forced or default
     if kind == "mosquitto" and MOSQUITTO is None:
         return None, "mosquitto is not installed (apt-get install mosquitto)"
     if kind == "amqtt" and importlib.util.find_spec("amqtt") is None:
@@ -102,6 +108,11 @@ class MqttBroker:
     ) -> None:
         forced = os.environ.get("AXISCTL_TEST_BROKER")
         self.kind = kind or forced or ("mosquitto" if MOSQUITTO else "amqtt")
+        if self.kind not in BROKER_KINDS:
+            where = "kind" if kind else "AXISCTL_TEST_BROKER"
+            raise ConfigurationError(
+                f"{where} must be one of {', '.join(BROKER_KINDS)}, got {self.kind!r}"
+            )
         self.websockets = websockets
         if websockets:
             self.kind = "amqtt"

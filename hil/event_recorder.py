@@ -71,6 +71,8 @@ class EventRecorder:
         self._stream: SyncEventStream | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        #: The stream stopped delivering: nothing more will arrive.
+        self._ended = False
         #: What ended the stream, if it failed.
         self.error: AxisError | None = None
 
@@ -109,18 +111,23 @@ class EventRecorder:
         Raises :class:`~axisctl.hil.lines.HilTimeout` saying which device and topic.
         """
         deadline = time.monotonic() + timeout
-        with self._changed:
-            since = self._timeline.now() if after is None else after
-            checked = 0
-            while True:
-                for when, event in self._received[checked:]:
-                    if when >= since and self._matches(event, topic, where):
-                        return when
+        since = self._timeline.now() if after is None else after
+        checked = 0
+        while True:
+            with self._changed:
+                fresh = self._received[checked:]
                 checked = len(self._received)
-                left = deadline - time.monotonic()
-                if left <= 0 or self._stopping.is_set():
-                    break
-                self._changed.wait(left)
+                ended = self._ended or self._stopping.is_set()
+            # ``where`` is the caller's code: run it without holding up the recording.
+            for when, event in fresh:
+                if when >= since and self._matches(event, topic, where):
+                    return when
+            left = deadline - time.monotonic()
+            if left <= 0 or ended:
+                break
+            with self._changed:
+                if len(self._received) == checked and not self._ended:
+                    self._changed.wait(left)
         why = f" (the stream ended: {self.error})" if self.error is not None else ""
         raise HilTimeout(
             f"no {topic!r} event from {self.name} within {timeout:g} s{why}", device=None
@@ -160,6 +167,7 @@ class EventRecorder:
                 break
             self._record(event)
         with self._changed:
+            self._ended = True
             self._changed.notify_all()
 
     def _record(self, event: Event) -> None:

@@ -25,11 +25,12 @@ At :meth:`VirtualSite.start`:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -203,27 +204,36 @@ class VirtualSite:
         return key
 
     def close(self) -> None:
-        """Stop the wiring, the simulators and the broker (idempotent)."""
-        if self._wiring is not None:
-            self._wiring.close()
-            self._wiring = None
-        for simulator in self._simulators.values():
-            try:
-                simulator.__exit__(None, None, None)
-            except Exception:
-                logger.exception("stopping %r failed", simulator)
+        """Stop the wiring, the simulators and the broker (idempotent).
+
+        Each step runs whatever the ones before it raised, so one failure never leaves the
+        simulators, the broker or the work folder behind.
+        """
+        wiring, self._wiring = self._wiring, None
+        simulators = list(self._simulators.values())
         self._simulators.clear()
-        if self._clock is not None:
-            self._clock.close()
-            self._clock = None
-        if self._broker is not None:
-            self._broker.stop()
-            self._broker = None
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
-        if self._factory is not None:
-            self._factory.close()
+        clock, self._clock = self._clock, None
+        broker, self._broker = self._broker, None
+        workdir, self._workdir = self._workdir, None
+        factory, self._factory = self._factory, None
+        steps: list[tuple[str, Callable[[], object]]] = []
+        if wiring is not None:
+            steps.append(("the wiring", wiring.close))
+        for simulator in simulators:
+            steps.append((repr(simulator), functools.partial(simulator.__exit__, None, None, None)))
+        if clock is not None:
+            steps.append(("the clock", clock.close))
+        if broker is not None:
+            steps.append(("the broker", broker.stop))
+        if workdir is not None:
+            steps.append(("the work folder", lambda: shutil.rmtree(workdir, ignore_errors=True)))
+        if factory is not None:
+            steps.append(("the mock pins", factory.close))
+        for what, step in steps:
+            try:
+                step()
+            except Exception:
+                logger.exception("stopping %s failed", what)
         self._closed = True
 
     # --- what the bench asks -----------------------------------------------------------
@@ -330,7 +340,15 @@ class VirtualSite:
         wiring = self.wiring
         wiring.drain()
         self._rules.clear()
-        for name, sim in self._sims().items():
+        sims = self._sims()
+        # Rules go everywhere first and their notifications in flight land, so that no
+        # camera's request to a strobe arrives after the strobe was reset.
+        for sim in sims.values():
+            with sim.lock:
+                sim.rules.clear()
+        for sim in sims.values():
+            sim.rules.wait_idle()
+        for name, sim in sims.items():
             try:
                 reset_simulator(sim)
             except Exception:

@@ -59,3 +59,17 @@ def test_a_started_broker_accepts_connections_until_stopped(tmp_path: Path) -> N
     assert not broker.running
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", broker.port), 2).close()
+
+
+def test_an_unknown_broker_kind_is_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AXISCTL_TEST_BROKER", "rabbit")
+    kind, why = available_broker()
+    assert kind is None
+    assert "AXISCTL_TEST_BROKER must be one of mosquitto, amqtt, got 'rabbit'" in why
+    with pytest.raises(ConfigurationError, match="got 'rabbit'"):
+        MqttBroker(tmp_path)
+    monkeypatch.delenv("AXISCTL_TEST_BROKER")
+    with pytest.raises(ConfigurationError, match="kind must be one of"):
+        MqttBroker(tmp_path, kind="rabbit")

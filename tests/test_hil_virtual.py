@@ -359,3 +359,26 @@ def test_make_safe_leaves_every_pi_output_at_its_safe_level(hil_bench: Bench) ->
     pi = hil_bench.site.pin_factory
     for bcm, level in hil_bench.rig.safe_levels().items():
         assert pi.pin(bcm).state == (level.value == "high"), f"BCM {bcm}"
+
+
+def test_a_failing_step_of_closing_the_site_still_stops_the_simulators(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import httpx
+
+    site = VirtualSite(broker=False)
+    bench = open_bench(virtual_rig(), site=site)
+    url = bench.device_url("strobe")
+    wiring = site.wiring
+    real_close = wiring.close
+
+    def stuck() -> None:
+        raise RuntimeError("the wiring would not stop")
+
+    monkeypatch.setattr(wiring, "close", stuck)
+    try:
+        bench.close()
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(url, timeout=2)
+    finally:
+        real_close()

@@ -356,3 +356,17 @@ def test_reprs_name_pins_and_timing(link: Link) -> None:
     assert repr(link.tx) == (
         "WiegandTransmitter(d0=GPIO22, d1=GPIO23, pulse_us=20, interval_us=200, backend='software')"
     )
+
+
+def test_wait_idle_waits_for_a_frame_being_sent_and_no_longer(factory: MockFactory) -> None:
+    tx = WiegandTransmitter(22, 23, pin_factory=factory)
+    try:
+        assert tx.wait_idle(0.1)
+        # A frame in flight holds the transmitter (as send() does while pulsing).
+        with tx._lock:
+            assert not tx.wait_idle(0.05)
+        assert tx.wait_idle(0.1)
+        tx.send(encode(WiegandFormat.H10301, facility=1, card=2))
+        assert tx.wait_idle(0.1)
+    finally:
+        tx.close()

@@ -273,6 +273,17 @@ class WiegandTransmitter:
     def closed(self) -> bool:
         return self._closed
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` s for a frame being sent to end; whether it did.
+
+        Both lines are idle after every frame, even one that failed, so a caller making a
+        rig safe only needs this wait; it never blocks longer than ``timeout``.
+        """
+        if not self._lock.acquire(timeout=timeout):
+            return False
+        self._lock.release()
+        return True
+
     def close(self) -> None:
         """Release both pins (after a frame being sent has gone out)."""
         with self._lock:
