@@ -54,7 +54,28 @@ def _state(active: bool) -> str:
     return "active" if active else "inactive"
 
 
-class OutputLine:
+class _Line:
+    """What both kinds of line have: a name, a BCM number, the active level, a gpiozero device."""
+
+    name: str
+    bcm: int
+    active_level: Level
+    _device: Any
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name} BCM {self.bcm} {_state(self.is_active)}>"
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the far end is active now (the line is at ``active_level``)."""
+        return bool(self._device.is_active)
+
+    @property
+    def level(self) -> Level:
+        return _level_of(self.is_active, self.active_level)
+
+
+class OutputLine(_Line):
     """A Pi line the harness drives: a wire to a device's input, or a relay channel's coil.
 
     It starts at ``safe_level``. ``relay`` is the ``board/channel`` it drives, if any (the
@@ -90,18 +111,6 @@ class OutputLine:
         )
         self._closed = False
         self._record(self.is_active, initial=True)
-
-    def __repr__(self) -> str:
-        return f"<OutputLine {self.name} BCM {self.bcm} {_state(self.is_active)}>"
-
-    @property
-    def is_active(self) -> bool:
-        """Whether the far end is active now (the line is at ``active_level``)."""
-        return bool(self._device.is_active)
-
-    @property
-    def level(self) -> Level:
-        return _level_of(self.is_active, self.active_level)
 
     @property
     def safe_active(self) -> bool:
@@ -179,7 +188,7 @@ class OutputLine:
         )
 
 
-class InputLine:
+class InputLine(_Line):
     """A Pi line the harness reads: a device's output or relay contact, or a sensor.
 
     A line active low gets the Pi's pull-up (an open-drain output or a dry contact pulls
@@ -222,18 +231,6 @@ class InputLine:
         # An edge between the first read and the callbacks' hook-up reached no callback:
         # without this, the line would be seen in its old state until it changed twice.
         self._edge(bool(self._device.is_active), time.monotonic())
-
-    def __repr__(self) -> str:
-        return f"<InputLine {self.name} BCM {self.bcm} {_state(self.is_active)}>"
-
-    @property
-    def is_active(self) -> bool:
-        """Whether the far end is active now."""
-        return bool(self._device.is_active)
-
-    @property
-    def level(self) -> Level:
-        return _level_of(self.is_active, self.active_level)
 
     def edges(self, since: float = 0.0) -> list[Edge]:
         """The edges seen at or after timeline time ``since``, oldest first."""
