@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeoutError
-from types import TracebackType
 from typing import TypeVar
 
 from axisctl.errors import AxisError, DeviceTimeoutError
@@ -31,6 +30,7 @@ from .cp import ControlPanelCore, ReaderInfo
 from .cp_calls import Call
 from .cp_types import CpEvent, CpTimings, PdConfig, PdOfflineError
 from .link import Link, Rs485Settings, SerialLink
+from .link_runner import LinkRunner
 from .messages import (
     BuzzerCommand,
     ComSet,
@@ -59,13 +59,15 @@ _IDLE = 0.5
 _EVENT_BACKLOG = 1000
 
 
-class ControlPanel:
+class ControlPanel(LinkRunner):
     """An OSDP control panel for the readers ``readers`` on ``link``.
 
     Use it as a context manager (or call :meth:`start` and :meth:`stop`). ``command_timeout``
     bounds each blocking call; the core itself fails a command once its reader is offline.
     The link is closed by :meth:`stop` only if the control panel opened it (:meth:`open`).
     """
+
+    _THREAD_NAME = "osdp-cp"
 
     def __init__(
         self,
@@ -81,18 +83,13 @@ class ControlPanel:
     ) -> None:
         configs = [readers] if isinstance(readers, PdConfig) else list(readers)
         timings = timings or CpTimings(baud_rate=link.baud_rate)
+        super().__init__(link)
         self._core = ControlPanelCore(configs, timings, mark=mark, random=random)
-        self._link = link
-        self._owns_link = False
         self._on_event = on_event
         self._events: queue.Queue[CpEvent] = queue.Queue()
         self.command_timeout = command_timeout
         self._clock = clock
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        #: What stopped the thread, if the link failed.
-        self.error: AxisError | None = None
 
     @classmethod
     def open(
@@ -120,34 +117,10 @@ class ControlPanel:
 
     # --- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._run, name="osdp-cp", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stops the thread, fails pending commands and closes an owned link."""
-        self._stopping.set()
-        self._link.interrupt()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(5)
+    def _thread_stopped(self) -> None:
+        # Pending commands fail now rather than wait for their timeout.
         with self._lock:
             self._core.close()
-        if self._owns_link:
-            self._link.close()
-
-    def __enter__(self) -> ControlPanel:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # --- readers and events -----------------------------------------------------------------
 

@@ -18,11 +18,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
 
 from axisctl.errors import AxisError, ConfigurationError
 
 from .link import Link, Rs485Settings, SerialLink
+from .link_runner import LinkRunner
 from .messages import CardFormat, RawCardData, TextCommand
 from .pd import (
     CommandReceived,
@@ -42,11 +42,13 @@ logger = logging.getLogger(__name__)
 _IDLE = 0.5
 
 
-class ReaderEmulator:
+class ReaderEmulator(LinkRunner):
     """An emulated OSDP reader (peripheral device) answering on ``link``.
 
     Use it as a context manager, or call :meth:`start` and :meth:`stop`.
     """
+
+    _THREAD_NAME = "osdp-pd"
 
     def __init__(
         self,
@@ -63,18 +65,13 @@ class ReaderEmulator:
         self.state = EmulatorState(
             inputs=self.config.inputs, outputs=self.config.outputs, clock=clock
         )
+        super().__init__(link)
         self._core = PeripheralCore(self.config, self.state, random=random)
-        self._link = link
-        self._owns_link = False
         self._on_command = on_command
         self._on_key_change = on_key_change
         self._on_event = on_event
         self._clock = clock
         self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-        #: What stopped the thread, if the link failed.
-        self.error: AxisError | None = None
 
     @classmethod
     def open(
@@ -96,33 +93,6 @@ class ReaderEmulator:
             raise
         emulator._owns_link = True
         return emulator
-
-    # --- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="osdp-pd", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._link.interrupt()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(5)
-        if self._owns_link:
-            self._link.close()
-
-    def __enter__(self) -> ReaderEmulator:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # --- what the reader does ---------------------------------------------------------------
 
