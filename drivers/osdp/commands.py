@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, TypeVar
 
 from ._fields import Cursor, check_int, check_length, check_u8, check_u16, coerce, decoding
 from .codes import Command, KeyType, OutputControl
@@ -42,47 +42,43 @@ def encode_records(records: Iterable[_Record]) -> bytes:
     return b"".join(record.encode() for record in records)
 
 
+_Request = TypeVar("_Request", bound="_ReportRequest")
+
+
 @dataclass(frozen=True)
-class IdRequest:
+class _ReportRequest:
+    """A request for a report; ``reply_type`` 0 is the standard one."""
+
+    CODE: ClassVar[Command]
+    reply_type: int = 0
+
+    def __post_init__(self) -> None:
+        check_u8("reply_type", self.reply_type)
+
+    def encode(self) -> bytes:
+        return bytes((self.reply_type,))
+
+    @classmethod
+    def decode(cls: type[_Request], data: bytes) -> _Request:
+        # Tolerate a missing byte: it can only mean the standard report.
+        cursor = Cursor(data, f"{cls.CODE.name} command", cls.CODE)
+        reply_type = cursor.u8("reply_type") if data else 0
+        cursor.end()
+        return cls(reply_type)
+
+
+@dataclass(frozen=True)
+class IdRequest(_ReportRequest):
     """ID: asks for the PDID report. ``reply_type`` 0 is the standard report."""
 
     CODE: ClassVar[Command] = Command.ID
-    reply_type: int = 0
-
-    def __post_init__(self) -> None:
-        check_u8("reply_type", self.reply_type)
-
-    def encode(self) -> bytes:
-        return bytes((self.reply_type,))
-
-    @classmethod
-    def decode(cls, data: bytes) -> IdRequest:
-        # Tolerate a missing byte: it can only mean the standard report.
-        cursor = Cursor(data, "ID command", cls.CODE)
-        reply_type = cursor.u8("reply_type") if data else 0
-        cursor.end()
-        return cls(reply_type)
 
 
 @dataclass(frozen=True)
-class CapabilitiesRequest:
+class CapabilitiesRequest(_ReportRequest):
     """CAP: asks for the PDCAP report. ``reply_type`` 0 is the standard report."""
 
     CODE: ClassVar[Command] = Command.CAP
-    reply_type: int = 0
-
-    def __post_init__(self) -> None:
-        check_u8("reply_type", self.reply_type)
-
-    def encode(self) -> bytes:
-        return bytes((self.reply_type,))
-
-    @classmethod
-    def decode(cls, data: bytes) -> CapabilitiesRequest:
-        cursor = Cursor(data, "CAP command", cls.CODE)
-        reply_type = cursor.u8("reply_type") if data else 0
-        cursor.end()
-        return cls(reply_type)
 
 
 @dataclass(frozen=True)
