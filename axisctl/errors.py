@@ -8,6 +8,7 @@ on the way out, so codecs and parsers can raise without knowing which device the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 
 class AxisError(Exception):
@@ -112,8 +113,11 @@ class InvalidSettingValueError(ConfigurationError):
     """A setting the device would refuse, caught before anything was sent.
 
     ``field`` names the setting (``"light.intensity"``), ``value`` is what was given and
-    ``allowed`` lists what would be accepted, where such a list exists.
+    ``allowed`` lists what would be accepted, where such a list exists. An API's subclass
+    names its API in ``API``, used when no ``api`` is given.
     """
+
+    API: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -124,7 +128,7 @@ class InvalidSettingValueError(ConfigurationError):
         allowed: Sequence[object] | None = None,
         api: str | None = None,
     ) -> None:
-        super().__init__(message, api=api)
+        super().__init__(message, api=api if api is not None else self.API)
         self.field = field
         self.value = value
         self.allowed = tuple(allowed) if allowed is not None else None

@@ -38,16 +38,7 @@ SUBCODE_CAPACITY = "CapacityExceeded"
 class InvalidAccessSettingError(InvalidSettingValueError):
     """A value the device would refuse; nothing was sent. ``field`` names it."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        field: str,
-        value: object = None,
-        allowed: Sequence[object] | None = None,
-        api: str = IDPOINT_API,
-    ) -> None:
-        super().__init__(message, field=field, value=value, allowed=allowed, api=api)
+    API = IDPOINT_API
 
 
 class AccessServiceError(DeviceError):

@@ -15,8 +15,6 @@ A CSV file with bad lines raises :class:`~axisctl.apis.lpr.plate_csv.PlateCsvErr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from axisctl.errors import DeviceError, InvalidSettingValueError
 
 #: The app's name on the device (``/local/fflprapp/``), used as ``api`` in every error.
@@ -26,15 +24,7 @@ API_NAME = "fflprapp"
 class InvalidLprSettingError(InvalidSettingValueError):
     """A value the app would refuse; nothing was sent. ``field`` names it."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        field: str,
-        value: object = None,
-        allowed: Sequence[object] | None = None,
-    ) -> None:
-        super().__init__(message, field=field, value=value, allowed=allowed, api=API_NAME)
+    API = API_NAME
 
 
 class LprAppError(DeviceError):

@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from axisctl.errors import DeviceError, InvalidSettingValueError
 
 CLIENT_API = "mqtt/client.cgi"
@@ -21,16 +19,7 @@ EVENT_API = "mqtt/event.cgi"
 class InvalidMqttSettingError(InvalidSettingValueError):
     """A setting the device would refuse; nothing was sent. ``field`` names it."""
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        field: str,
-        value: object = None,
-        allowed: Sequence[object] | None = None,
-        api: str = CLIENT_API,
-    ) -> None:
-        super().__init__(message, field=field, value=value, allowed=allowed, api=api)
+    API = CLIENT_API
 
 
 class MqttError(DeviceError):

@@ -11,8 +11,6 @@ Two kinds of failure, kept apart on purpose:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from axisctl.errors import DeviceError, InvalidSettingValueError
 
 API_NAME = "siren_and_light.cgi"
@@ -25,15 +23,7 @@ class InvalidProfileError(InvalidSettingValueError):
     given and ``allowed`` lists what would be accepted, where a list exists.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        field: str,
-        value: object = None,
-        allowed: Sequence[object] | None = None,
-    ) -> None:
-        super().__init__(message, field=field, value=value, allowed=allowed, api=API_NAME)
+    API = API_NAME
 
 
 class SirenLightError(DeviceError):
